@@ -1,0 +1,37 @@
+#pragma once
+// Runtime side, lowest level: find a plugin binary in CNI_PATH and exec it with CNI_* env and
+// a JSON config on stdin; decode its Result or error JSON. Used by the runtime (conflists,
+// chains) and by main plugins delegating to IPAM.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netlib/cni/skel.hpp"
+#include "netlib/error.hpp"
+
+namespace netlib::cni {
+
+struct Invocation {
+    Command command = Command::Add;
+    std::string container_id;
+    std::string netns;
+    std::string ifname;
+    std::string args;  // CNI_ARGS
+    std::string path;  // CNI_PATH
+};
+
+// First regular executable file named `type` in the ':'-separated `path`.
+Expected<std::string> find_plugin(std::string_view type, std::string_view path);
+
+// Exec `type` with `config` on stdin. Returns the parsed stdout JSON (null for empty stdout).
+// A plugin error JSON becomes an Error carrying the plugin's code and message.
+Expected<nlohmann::json> exec_plugin(std::string_view type, const Invocation& inv,
+                                     std::string_view config);
+
+// Delegation as main plugins do it for IPAM: same env as `req`, command `cmd`, and the
+// request's own stdin. ADD returns the IPAM Result.
+Expected<Result> delegate_add(std::string_view type, const Request& req);
+Expected<> delegate(Command cmd, std::string_view type, const Request& req);
+
+}  // namespace netlib::cni

@@ -1,0 +1,28 @@
+#pragma once
+// Small file helpers with errors as values.
+#include <string>
+#include <string_view>
+
+#include "netlib/error.hpp"
+#include "netlib/sys/fd.hpp"
+
+namespace netlib::sys {
+
+Expected<std::string> read_file(const std::string& path);
+// Write via a temp file + rename so readers never see a partial file.
+Expected<> write_file_atomic(const std::string& path, std::string_view data, int mode = 0644);
+Expected<> mkdir_p(const std::string& path, int mode = 0755);
+
+// flock(LOCK_EX) held for the lifetime of the object; the file is created if needed.
+class FileLock {
+public:
+    static Expected<FileLock> acquire(const std::string& path);
+    FileLock(FileLock&&) noexcept = default;
+    FileLock& operator=(FileLock&&) noexcept = default;
+
+private:
+    explicit FileLock(Fd fd) : fd_(std::move(fd)) {}
+    Fd fd_;  // closing the fd drops the lock
+};
+
+}  // namespace netlib::sys
