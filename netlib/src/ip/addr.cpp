@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 namespace netlib::ip {
@@ -73,9 +74,46 @@ bool Addr::is_link_local() const noexcept {
     return bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80;
 }
 
+namespace {
+// RFC 5952 text, as Go's net.IP.String() prints it: the reference host-local names lease
+// files this way, so ours must match byte for byte. glibc differs for "::a.b.c.d" forms.
+std::string format_v6(const std::array<std::uint8_t, 16>& b) {
+    static constexpr std::array<std::uint8_t, 12> kMapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(kMapped.begin(), kMapped.end(), b.begin())) {
+        char buf[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, b.data() + 12, buf, sizeof buf);
+        return std::string("::ffff:") + buf;
+    }
+    std::array<unsigned, 8> g{};
+    for (int i = 0; i < 8; ++i) g[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
+    int best = -1, best_len = 1;  // only runs of two or more groups are compressed
+    for (int i = 0; i < 8;) {
+        if (g[i] != 0) { ++i; continue; }
+        int j = i;
+        while (j < 8 && g[j] == 0) ++j;
+        if (j - i > best_len) { best = i; best_len = j - i; }
+        i = j;
+    }
+    std::string out;
+    char hex[8];
+    for (int i = 0; i < 8; ++i) {
+        if (i == best) {
+            out += "::";
+            i += best_len - 1;
+            continue;
+        }
+        if (!out.empty() && out.back() != ':') out += ':';
+        std::snprintf(hex, sizeof hex, "%x", g[i]);
+        out += hex;
+    }
+    return out;
+}
+}  // namespace
+
 std::string Addr::str() const {
-    char buf[INET6_ADDRSTRLEN];
-    inet_ntop(af(), bytes_.data(), buf, sizeof buf);
+    if (is_v6()) return format_v6(bytes_);
+    char buf[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, bytes_.data(), buf, sizeof buf);
     return buf;
 }
 
