@@ -1,0 +1,52 @@
+#pragma once
+// Running iptables-save / iptables-restore (and the ip6tables twins). One restore batch
+// per operation and family: the xtables lock is taken once, and the batch is atomic
+// (legacy replaces the table in one commit, nft sends one netlink transaction).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "netlib/error.hpp"
+#include "netlib/ip/addr.hpp"
+
+namespace netlib::nat {
+
+// Program names (looked up in PATH, then the usual sbin directories) or absolute paths.
+struct IptablesTools {
+    std::string save_v4 = "iptables-save";
+    std::string restore_v4 = "iptables-restore";
+    std::string save_v6 = "ip6tables-save";
+    std::string restore_v6 = "ip6tables-restore";
+
+    static IptablesTools system_default() { return {}; }  // whatever alternatives point to
+    static IptablesTools nft();
+    static IptablesTools legacy();
+};
+
+// Absolute path of an executable program, searched in $PATH then /usr/local/sbin,
+// /usr/sbin, /sbin (runtimes often exec plugins with a PATH lacking the sbin dirs).
+// A name containing '/' is returned as is when executable.
+std::optional<std::string> find_program(std::string_view name);
+
+class Iptables {
+public:
+    explicit Iptables(IptablesTools tools = {}) : tools_(std::move(tools)) {}
+
+    const IptablesTools& tools() const noexcept { return tools_; }
+
+    // Whether the family's tools can be found at all (DEL/GC skip a family that cannot be,
+    // since nothing of it can exist then).
+    bool available(ip::Family f) const;
+
+    // `<save> -t <table>`; stdout on success.
+    Expected<std::string> save(ip::Family f, std::string_view table) const;
+
+    // `<restore> --noflush -w 5` fed with batch. Fails with Code::Kernel carrying the
+    // tool's stderr (which names the failing line).
+    Expected<> restore(ip::Family f, std::string_view batch) const;
+
+private:
+    IptablesTools tools_;
+};
+
+}  // namespace netlib::nat

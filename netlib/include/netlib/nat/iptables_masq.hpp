@@ -1,0 +1,32 @@
+#pragma once
+// MasqBackend on iptables: per operation and family one `iptables-save -t nat` read and at
+// most one `iptables-restore --noflush` batch. ADD only touches the families of its
+// addresses; DEL and GC look at both (they cannot know which families were used).
+#include "netlib/nat/iptables_exec.hpp"
+#include "netlib/nat/masq.hpp"
+
+namespace netlib::nat {
+
+class IptablesMasq final : public MasqBackend {
+public:
+    // Pass IptablesTools::legacy() / ::nft() to pin a flavour; the default uses the plain
+    // names (the distribution's alternatives choice).
+    explicit IptablesMasq(IptablesTools tools = {}) : ipt_(std::move(tools)) {}
+
+    std::string_view name() const override { return "iptables"; }
+    Expected<> add(const MasqRequest& req) override;
+    Expected<> del(std::string_view network, std::string_view container_id) override;
+    Expected<> check(const MasqRequest& req) override;
+    Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
+
+private:
+    Expected<> add_family(const MasqRequest& req, ip::Family f);
+    Expected<> del_family(std::string_view chain, ip::Family f);
+    // Families DEL/GC must look at: those whose tools exist (and v6 only with IPv6 in
+    // the kernel), since rules cannot exist where the tools or the protocol do not.
+    std::vector<ip::Family> families_present() const;
+
+    Iptables ipt_;
+};
+
+}  // namespace netlib::nat

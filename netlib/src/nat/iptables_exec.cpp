@@ -1,0 +1,104 @@
+#include "netlib/nat/iptables_exec.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "netlib/sys/spawn.hpp"
+
+extern char** environ;
+
+namespace netlib::nat {
+
+namespace {
+
+bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+
+std::vector<std::string> current_env() {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+    return env;
+}
+
+std::string_view family_name(ip::Family f) { return f == ip::Family::V4 ? "IPv4" : "IPv6"; }
+
+// The tool's own words are the useful part of the error; keep them on one line.
+std::string one_line(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    for (char& c : s) {
+        if (c == '\n') c = ';';
+    }
+    return s;
+}
+
+Expected<std::string> resolve(std::string_view name) {
+    if (auto p = find_program(name)) return *p;
+    return fail(Code::PluginExec, "find " + std::string(name) + ": not found in PATH or sbin directories");
+}
+
+}  // namespace
+
+IptablesTools IptablesTools::nft() {
+    return {"iptables-nft-save", "iptables-nft-restore", "ip6tables-nft-save", "ip6tables-nft-restore"};
+}
+
+IptablesTools IptablesTools::legacy() {
+    return {"iptables-legacy-save", "iptables-legacy-restore", "ip6tables-legacy-save",
+            "ip6tables-legacy-restore"};
+}
+
+std::optional<std::string> find_program(std::string_view name) {
+    if (name.empty()) return std::nullopt;
+    if (name.find('/') != std::string_view::npos) {
+        std::string p(name);
+        return executable(p) ? std::optional(p) : std::nullopt;
+    }
+    const char* env_path = std::getenv("PATH");
+    std::string dirs = env_path ? env_path : "";
+    dirs += ":/usr/local/sbin:/usr/sbin:/sbin";
+    std::string_view rest = dirs;
+    while (true) {
+        auto colon = rest.find(':');
+        std::string_view dir = rest.substr(0, colon);
+        if (!dir.empty()) {
+            std::string p = std::string(dir) + "/" + std::string(name);
+            if (executable(p)) return p;
+        }
+        if (colon == std::string_view::npos) break;
+        rest.remove_prefix(colon + 1);
+    }
+    return std::nullopt;
+}
+
+bool Iptables::available(ip::Family f) const {
+    const auto& t = tools_;
+    return f == ip::Family::V4 ? find_program(t.save_v4) && find_program(t.restore_v4)
+                               : find_program(t.save_v6) && find_program(t.restore_v6);
+}
+
+Expected<std::string> Iptables::save(ip::Family f, std::string_view table) const {
+    std::string prog = NETLIB_TRY(resolve(f == ip::Family::V4 ? tools_.save_v4 : tools_.save_v6));
+    auto r = NETLIB_TRY(sys::spawn_capture({prog, "-t", std::string(table)}, current_env(), {}));
+    if (r.exit_status != 0) {
+        return fail(Code::Kernel, "read " + std::string(family_name(f)) + " " + std::string(table) +
+                                      " table with " + prog + " (exit " +
+                                      std::to_string(r.exit_status) + "): " + one_line(r.err));
+    }
+    return std::move(r.out);
+}
+
+Expected<> Iptables::restore(ip::Family f, std::string_view batch) const {
+    std::string prog =
+        NETLIB_TRY(resolve(f == ip::Family::V4 ? tools_.restore_v4 : tools_.restore_v6));
+    auto r = NETLIB_TRY(sys::spawn_capture({prog, "--noflush", "-w", "5"}, current_env(), batch));
+    if (r.exit_status != 0) {
+        return fail(Code::Kernel,
+                    "apply " + std::string(family_name(f)) + " rules with " + prog + " (exit " +
+                        std::to_string(r.exit_status) + "): " + one_line(r.err),
+                    std::string(batch));
+    }
+    return {};
+}
+
+}  // namespace netlib::nat

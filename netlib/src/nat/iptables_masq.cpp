@@ -1,0 +1,114 @@
+#include "netlib/nat/iptables_masq.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "netlib/nat/iptables_masq_rules.hpp"
+#include "netlib/nat/names.hpp"
+
+namespace netlib::nat {
+
+namespace {
+
+constexpr std::string_view kTable = "nat";
+
+bool has_family(const MasqRequest& req, ip::Family f) {
+    return std::any_of(req.ips.begin(), req.ips.end(),
+                       [f](const ip::Net& n) { return n.family() == f; });
+}
+
+std::string describe(std::string_view network, std::string_view container_id) {
+    return "container \"" + std::string(container_id) + "\" in network \"" + std::string(network) + "\"";
+}
+
+// Runs op for each family and reports every failure (best effort for DEL/GC).
+template <class Op>
+Expected<> for_each_family(const std::vector<ip::Family>& fams, Op op) {
+    std::optional<Error> first;
+    for (auto f : fams) {
+        auto r = op(f);
+        if (r) continue;
+        if (!first) first = std::move(r.error());
+        else first->msg += "; " + r.error().msg;
+    }
+    if (first) return std::unexpected(std::move(*first));
+    return {};
+}
+
+}  // namespace
+
+std::vector<ip::Family> IptablesMasq::families_present() const {
+    std::vector<ip::Family> out;
+    if (ipt_.available(ip::Family::V4)) out.push_back(ip::Family::V4);
+    if (::access("/proc/sys/net/ipv6", F_OK) == 0 && ipt_.available(ip::Family::V6))
+        out.push_back(ip::Family::V6);
+    return out;
+}
+
+Expected<> IptablesMasq::add_family(const MasqRequest& req, ip::Family f) {
+    auto text = NETLIB_TRY(ipt_.save(f, kTable));
+    auto current = NETLIB_TRY(parse_iptables_save(text, kTable));
+    return ipt_.restore(f, masq_add_batch(req, f, current));
+}
+
+Expected<> IptablesMasq::del_family(std::string_view chain, ip::Family f) {
+    auto text = NETLIB_TRY(ipt_.save(f, kTable));
+    auto current = NETLIB_TRY(parse_iptables_save(text, kTable));
+    std::string batch = masq_del_batch(chain, current);
+    if (batch.empty()) return {};
+    return ipt_.restore(f, batch);
+}
+
+Expected<> IptablesMasq::add(const MasqRequest& req) {
+    const std::string ctx = "set up masquerade for " + describe(req.network, req.container_id);
+    if (req.ips.empty()) return {};
+    bool v4_done = false;
+    if (has_family(req, ip::Family::V4)) {
+        auto r = add_family(req, ip::Family::V4);
+        if (!r) return std::unexpected(with_context(r.error(), ctx));
+        v4_done = true;
+    }
+    if (has_family(req, ip::Family::V6)) {
+        auto r = add_family(req, ip::Family::V6);
+        if (!r) {
+            // All or nothing: take back the IPv4 half. A failure here is secondary to
+            // the one reported; the caller's DEL removes whatever is left.
+            if (v4_done) (void)del_family(masq_chain_name(req.network, req.container_id), ip::Family::V4);
+            return std::unexpected(with_context(r.error(), ctx));
+        }
+    }
+    return {};
+}
+
+Expected<> IptablesMasq::del(std::string_view network, std::string_view container_id) {
+    const std::string chain = masq_chain_name(network, container_id);
+    auto r = for_each_family(families_present(), [&](ip::Family f) { return del_family(chain, f); });
+    if (!r) return std::unexpected(with_context(r.error(), "remove masquerade for " + describe(network, container_id)));
+    return {};
+}
+
+Expected<> IptablesMasq::check(const MasqRequest& req) {
+    for (auto f : {ip::Family::V4, ip::Family::V6}) {
+        if (!has_family(req, f)) continue;
+        auto text = NETLIB_TRY(ipt_.save(f, kTable));
+        auto current = NETLIB_TRY(parse_iptables_save(text, kTable));
+        NETLIB_TRYV(masq_check_rules(req, f, current));
+    }
+    return {};
+}
+
+Expected<> IptablesMasq::gc(std::string_view network, std::span<const std::string> valid_ids) {
+    auto r = for_each_family(families_present(), [&](ip::Family f) -> Expected<> {
+        auto text = NETLIB_TRY(ipt_.save(f, kTable));
+        auto current = NETLIB_TRY(parse_iptables_save(text, kTable));
+        std::string batch = masq_gc_batch(network, valid_ids, current);
+        if (batch.empty()) return {};
+        return ipt_.restore(f, batch);
+    });
+    if (!r) return std::unexpected(with_context(r.error(), "garbage-collect masquerade of network \"" + std::string(network) + "\""));
+    return {};
+}
+
+}  // namespace netlib::nat
