@@ -11,6 +11,44 @@ namespace {
 
 constexpr std::string_view kPostrouting = "POSTROUTING";
 
+// The comment match keeps at most 255 bytes and silently cuts longer text (a long network
+// name plus a 64-character ID gets there), so comments are compared as stored.
+constexpr std::size_t kMaxCommentLen = 255;
+
+std::string stored_comment(std::string_view network, std::string_view container_id) {
+    std::string c = owner_comment(network, container_id);
+    if (c.size() > kMaxCommentLen) c.resize(kMaxCommentLen);
+    return c;
+}
+
+// "CNI-" + 24 lowercase hex digits: the shape of every masquerade chain.
+bool is_masq_chain_name(std::string_view name) {
+    if (name.size() != kChainNameLen || !name.starts_with(kMasqChainPrefix)) return false;
+    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(kMasqChainPrefix.size()), name.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// The masquerade chains a rule of `network` is tied to (as its chain or its target). A
+// complete comment names the container, so the chain must be that container's; a cut one
+// (see kMaxCommentLen) still names the network, and then the chain's shape must do.
+std::vector<std::string> owned_masq_chains(const SavedRule& r, std::string_view network) {
+    const std::string comment = r.comment();
+    std::vector<std::string> out;
+    if (auto owner = parse_owner_comment(comment)) {
+        if (owner->network != network) return out;
+        std::string mine = masq_chain_name(owner->network, owner->container_id);
+        if (r.chain == mine || r.target() == mine) out.push_back(std::move(mine));
+        return out;
+    }
+    std::string prefix = owner_comment(network, "");  // name: "<network>" id: ""
+    prefix.pop_back();
+    if (comment.size() != kMaxCommentLen || !comment.starts_with(prefix)) return out;
+    for (const std::string& c : {r.chain, r.target()}) {
+        if (is_masq_chain_name(c)) out.push_back(c);
+    }
+    return out;
+}
+
 std::string_view multicast_net(ip::Family f) {
     return f == ip::Family::V4 ? "224.0.0.0/4" : "ff00::/8";
 }
@@ -64,7 +102,7 @@ bool has_rule(const SavedTable& t, std::string_view chain, std::string_view targ
 std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTable& current) {
     const std::string chain = masq_chain_name(req.network, req.container_id);
     const std::string comment = "-m comment --comment " +
-                                quote_rule_word(owner_comment(req.network, req.container_id));
+                                quote_rule_word(stored_comment(req.network, req.container_id));
     const auto ips = family_ips(req, f);
     std::vector<std::string> subnets, hosts;
     for (const auto& n : ips) {
@@ -98,15 +136,14 @@ std::string masq_del_batch(std::string_view chain, const SavedTable& current) {
 
 std::string masq_gc_batch(std::string_view network, std::span<const std::string> valid_ids,
                           const SavedTable& current) {
-    const std::set<std::string, std::less<>> valid(valid_ids.begin(), valid_ids.end());
+    // Validity by chain name, not by the ID in the comment: the comment may be cut short.
+    std::set<std::string> valid_chains;
+    for (const auto& id : valid_ids) valid_chains.insert(masq_chain_name(network, id));
     std::set<std::string> stale_chains;
     for (const auto& r : current.rules) {
-        auto owner = parse_owner_comment(r.comment());
-        if (!owner || owner->network != network || valid.contains(owner->container_id)) continue;
-        // Only chains named after the owner: a foreign rule that merely carries a
-        // look-alike comment never makes us delete someone else's chain.
-        std::string chain = masq_chain_name(owner->network, owner->container_id);
-        if (r.chain == chain || r.target() == chain) stale_chains.insert(std::move(chain));
+        for (auto& chain : owned_masq_chains(r, network)) {
+            if (!valid_chains.contains(chain)) stale_chains.insert(std::move(chain));
+        }
     }
     std::string body;
     for (const auto& chain : stale_chains) {
@@ -119,7 +156,7 @@ std::string masq_gc_batch(std::string_view network, std::span<const std::string>
 
 Expected<> masq_check_rules(const MasqRequest& req, ip::Family f, const SavedTable& current) {
     const std::string chain = masq_chain_name(req.network, req.container_id);
-    const std::string comment = owner_comment(req.network, req.container_id);
+    const std::string comment = stored_comment(req.network, req.container_id);
     auto missing = [&](std::string what) {
         return fail(Code::Conflict, "check masquerade for container \"" + req.container_id +
                                         "\" in network \"" + req.network + "\": " + what);

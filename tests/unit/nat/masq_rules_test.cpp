@@ -212,6 +212,27 @@ TEST(MasqGcBatch, IgnoresLookAlikeCommentOnForeignChain) {
     EXPECT_EQ(masq_gc_batch("n", {}, t), "");
 }
 
+// net + id beyond the 255 bytes iptables keeps: comment cut up front, still found by GC.
+TEST(MasqLongNames, CommentCutAndStillManaged) {
+    const std::string net(200, 'n'), keep(64, 'k'), gone(64, 'g');
+    const auto rk = req(net, keep, {"10.1.0.2/24"}), rg = req(net, gone, {"10.1.0.3/24"});
+    auto t = apply_batch(parse(kBase), masq_add_batch(rk, Family::V4, parse(kBase)));
+    t = apply_batch(t, masq_add_batch(rg, Family::V4, t));
+    for (const auto& r : t.rules) {
+        if (r.chain == "POSTROUTING" && r.target() == "MASQUERADE") continue;
+        EXPECT_EQ(r.comment().size(), 255u);
+        EXPECT_EQ(r.comment(), owner_comment(net, keep).substr(0, 255).substr(0, 200) + r.comment().substr(200));
+    }
+    EXPECT_TRUE(masq_check_rules(rk, Family::V4, t));
+    const std::vector<std::string> valid = {keep};
+    t = apply_batch(t, masq_gc_batch(net, valid, t));
+    EXPECT_FALSE(mentions(t, masq_chain_name(net, gone)));
+    EXPECT_TRUE(masq_check_rules(rk, Family::V4, t));
+    // Another network whose name only shares a prefix is not touched.
+    EXPECT_EQ(masq_gc_batch(net.substr(0, 199), {}, t), "");
+    EXPECT_EQ(masq_gc_batch(net + "x", {}, t), "");
+}
+
 TEST(MasqCheck, ReportsWhatIsMissing) {
     const auto r = req("mynet", "c1", {"10.1.0.5/24", "fd00::5/64"});
     const auto full4 = apply_batch(parse(kBase), masq_add_batch(r, Family::V4, parse(kBase)));

@@ -9,6 +9,8 @@
 //   -A POSTROUTING -s <ip>/32 -m comment --comment "<c>" -j CNI-<hash>    (one per address)
 // with <c> = name: "<network>" id: "<containerID>". Unlike the reference, all ACCEPTs come
 // before the MASQUERADE, so a second address in another subnet is not masqueraded to it.
+// Comments longer than the 255 bytes iptables keeps are cut to 255 bytes up front; GC then
+// still recognises the network by the comment and the container by the chain name.
 #include <span>
 #include <string>
 #include <string_view>
