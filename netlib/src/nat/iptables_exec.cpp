@@ -13,7 +13,9 @@ namespace netlib::nat {
 
 namespace {
 
-bool executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+bool executable(const std::string& path) {
+    return ::access(path.c_str(), X_OK) == 0;
+}
 
 std::vector<std::string> current_env() {
     std::vector<std::string> env;
@@ -21,7 +23,9 @@ std::vector<std::string> current_env() {
     return env;
 }
 
-std::string_view family_name(ip::Family f) { return f == ip::Family::V4 ? "IPv4" : "IPv6"; }
+std::string_view family_name(ip::Family f) {
+    return f == ip::Family::V4 ? "IPv4" : "IPv6";
+}
 
 // The tool's own words are the useful part of the error; keep them on one line.
 std::string one_line(std::string s) {
@@ -34,13 +38,15 @@ std::string one_line(std::string s) {
 
 Expected<std::string> resolve(std::string_view name) {
     if (auto p = find_program(name)) return *p;
-    return fail(Code::PluginExec, "find " + std::string(name) + ": not found in PATH or sbin directories");
+    return fail(Code::PluginExec,
+                "find " + std::string(name) + ": not found in PATH or sbin directories");
 }
 
 }  // namespace
 
 IptablesTools IptablesTools::nft() {
-    return {"iptables-nft-save", "iptables-nft-restore", "ip6tables-nft-save", "ip6tables-nft-restore"};
+    return {"iptables-nft-save", "iptables-nft-restore", "ip6tables-nft-save",
+            "ip6tables-nft-restore"};
 }
 
 IptablesTools IptablesTools::legacy() {

@@ -20,7 +20,8 @@ bool has_family(const MasqRequest& req, ip::Family f) {
 }
 
 std::string describe(std::string_view network, std::string_view container_id) {
-    return "container \"" + std::string(container_id) + "\" in network \"" + std::string(network) + "\"";
+    return "container \"" + std::string(container_id) + "\" in network \"" + std::string(network) +
+           "\"";
 }
 
 // Runs op for each family and reports every failure (best effort for DEL/GC).
@@ -30,8 +31,10 @@ Expected<> for_each_family(const std::vector<ip::Family>& fams, Op op) {
     for (auto f : fams) {
         auto r = op(f);
         if (r) continue;
-        if (!first) first = std::move(r.error());
-        else first->msg += "; " + r.error().msg;
+        if (!first)
+            first = std::move(r.error());
+        else
+            first->msg += "; " + r.error().msg;
     }
     if (first) return std::unexpected(std::move(*first));
     return {};
@@ -75,7 +78,8 @@ Expected<> IptablesMasq::add(const MasqRequest& req) {
         if (!r) {
             // All or nothing: take back the IPv4 half. A failure here is secondary to
             // the one reported; the caller's DEL removes whatever is left.
-            if (v4_done) (void)del_family(masq_chain_name(req.network, req.container_id), ip::Family::V4);
+            if (v4_done)
+                (void)del_family(masq_chain_name(req.network, req.container_id), ip::Family::V4);
             return std::unexpected(with_context(r.error(), ctx));
         }
     }
@@ -84,8 +88,11 @@ Expected<> IptablesMasq::add(const MasqRequest& req) {
 
 Expected<> IptablesMasq::del(std::string_view network, std::string_view container_id) {
     const std::string chain = masq_chain_name(network, container_id);
-    auto r = for_each_family(families_present(), [&](ip::Family f) { return del_family(chain, f); });
-    if (!r) return std::unexpected(with_context(r.error(), "remove masquerade for " + describe(network, container_id)));
+    auto r =
+        for_each_family(families_present(), [&](ip::Family f) { return del_family(chain, f); });
+    if (!r)
+        return std::unexpected(
+            with_context(r.error(), "remove masquerade for " + describe(network, container_id)));
     return {};
 }
 
@@ -107,7 +114,9 @@ Expected<> IptablesMasq::gc(std::string_view network, std::span<const std::strin
         if (batch.empty()) return {};
         return ipt_.restore(f, batch);
     });
-    if (!r) return std::unexpected(with_context(r.error(), "garbage-collect masquerade of network \"" + std::string(network) + "\""));
+    if (!r)
+        return std::unexpected(with_context(
+            r.error(), "garbage-collect masquerade of network \"" + std::string(network) + "\""));
     return {};
 }
 

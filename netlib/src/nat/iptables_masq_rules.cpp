@@ -24,7 +24,8 @@ std::string stored_comment(std::string_view network, std::string_view container_
 // "CNI-" + 24 lowercase hex digits: the shape of every masquerade chain.
 bool is_masq_chain_name(std::string_view name) {
     if (name.size() != kChainNameLen || !name.starts_with(kMasqChainPrefix)) return false;
-    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(kMasqChainPrefix.size()), name.end(),
+    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(kMasqChainPrefix.size()),
+                       name.end(),
                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
@@ -101,8 +102,8 @@ bool has_rule(const SavedTable& t, std::string_view chain, std::string_view targ
 
 std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTable& current) {
     const std::string chain = masq_chain_name(req.network, req.container_id);
-    const std::string comment = "-m comment --comment " +
-                                quote_rule_word(stored_comment(req.network, req.container_id));
+    const std::string comment =
+        "-m comment --comment " + quote_rule_word(stored_comment(req.network, req.container_id));
     const auto ips = family_ips(req, f);
     std::vector<std::string> subnets, hosts;
     for (const auto& n : ips) {
@@ -117,7 +118,8 @@ std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTabl
     batch += "-A " + chain + " ! -d " + std::string(multicast_net(f)) + " " + comment +
              " -j MASQUERADE\n";
     for (const auto& h : unique_in_order(std::move(hosts)))
-        batch += "-A " + std::string(kPostrouting) + " -s " + h + " " + comment + " -j " + chain + "\n";
+        batch +=
+            "-A " + std::string(kPostrouting) + " -s " + h + " " + comment + " -j " + chain + "\n";
     batch += "COMMIT\n";
     return batch;
 }

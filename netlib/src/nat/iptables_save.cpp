@@ -7,7 +7,8 @@ namespace netlib::nat {
 namespace {
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     return s;
 }
@@ -22,8 +23,8 @@ Expected<SavedRule> parse_rule_line(std::string_view line, std::size_t lineno) {
     std::string_view rest = trim(line.substr(3));
     std::string_view chain = first_word(rest);
     if (chain.empty()) {
-        return fail(Code::Kernel,
-                    "parse iptables-save output line " + std::to_string(lineno) + ": rule without chain");
+        return fail(Code::Kernel, "parse iptables-save output line " + std::to_string(lineno) +
+                                      ": rule without chain");
     }
     rest = trim(rest.substr(chain.size()));
     auto words = split_rule_words(rest);
@@ -91,9 +92,12 @@ Expected<std::vector<std::string>> split_rule_words(std::string_view spec) {
     for (std::size_t i = 0; i < spec.size(); ++i) {
         char c = spec[i];
         if (quoted) {
-            if (c == '\\' && i + 1 < spec.size()) cur.push_back(spec[++i]);
-            else if (c == '"') quoted = false;
-            else cur.push_back(c);
+            if (c == '\\' && i + 1 < spec.size())
+                cur.push_back(spec[++i]);
+            else if (c == '"')
+                quoted = false;
+            else
+                cur.push_back(c);
         } else if (c == '"') {
             quoted = in_word = true;
         } else if (c == ' ' || c == '\t') {
@@ -105,7 +109,8 @@ Expected<std::vector<std::string>> split_rule_words(std::string_view spec) {
             in_word = true;
         }
     }
-    if (quoted) return fail(Code::Kernel, "unterminated quote in rule \"" + std::string(spec) + "\"");
+    if (quoted)
+        return fail(Code::Kernel, "unterminated quote in rule \"" + std::string(spec) + "\"");
     if (in_word) words.push_back(std::move(cur));
     return words;
 }

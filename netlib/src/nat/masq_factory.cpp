@@ -8,14 +8,17 @@ namespace netlib::nat {
 Expected<std::unique_ptr<MasqBackend>> make_masq_backend(std::string_view name) {
     if (name == "iptables") return std::make_unique<IptablesMasq>();
     if (name == "nftables")
-        return fail(Code::UnsupportedField, "ipMasqBackend \"nftables\": nftables backend not implemented yet");
+        return fail(Code::UnsupportedField,
+                    "ipMasqBackend \"nftables\": nftables backend not implemented yet");
     if (!name.empty()) {
-        return fail(Code::InvalidConfig, "ipMasqBackend \"" + std::string(name) +
-                                             "\": unknown backend (want \"iptables\" or \"nftables\")");
+        return fail(Code::InvalidConfig,
+                    "ipMasqBackend \"" + std::string(name) +
+                        "\": unknown backend (want \"iptables\" or \"nftables\")");
     }
     if (find_program("iptables-restore")) return std::make_unique<IptablesMasq>();
-    return fail(Code::PluginExec,
-                "select masquerade backend: iptables-restore not found in PATH or sbin directories");
+    return fail(
+        Code::PluginExec,
+        "select masquerade backend: iptables-restore not found in PATH or sbin directories");
 }
 
 }  // namespace netlib::nat

@@ -32,20 +32,34 @@ void make_netns_file(const std::filesystem::path& path) {
     ASSERT_TRUE(self.valid());
     std::ofstream{path};
     ASSERT_EQ(::unshare(CLONE_NEWNET), 0) << std::strerror(errno);
-    ASSERT_EQ(::mount("/proc/self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr), 0) << std::strerror(errno);
+    ASSERT_EQ(::mount("/proc/self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr), 0)
+        << std::strerror(errno);
     ASSERT_EQ(::setns(self.get(), CLONE_NEWNET), 0) << std::strerror(errno);
 }
 
-netlib::sys::SpawnResult run_reference_bridge(const std::string& command, const std::string& netns) {
-    const std::string conf = nlohmann::json{
-        {"cniVersion", "1.0.0"}, {"name", "refnet"}, {"type", "bridge"}, {"bridge", "cnitest0"},
-        {"ipMasq", true},
-        {"ipam", {{"type", "host-local"}, {"subnet", "10.77.0.0/24"}, {"dataDir", (kScratch / "ipam").string()}}},
-    }.dump();
+netlib::sys::SpawnResult run_reference_bridge(const std::string& command,
+                                              const std::string& netns) {
+    const std::string conf =
+        nlohmann::json{
+            {"cniVersion", "1.0.0"},
+            {"name", "refnet"},
+            {"type", "bridge"},
+            {"bridge", "cnitest0"},
+            {"ipMasq", true},
+            {"ipam",
+             {{"type", "host-local"},
+              {"subnet", "10.77.0.0/24"},
+              {"dataDir", (kScratch / "ipam").string()}}},
+        }
+            .dump();
     const char* path = std::getenv("PATH");
-    std::vector<std::string> env = {"CNI_COMMAND=" + command, "CNI_CONTAINERID=ref-1", "CNI_NETNS=" + netns,
-                                    "CNI_IFNAME=eth0", std::string("CNI_PATH=") + kRefPluginDir,
-                                    std::string("PATH=") + (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin")};
+    std::vector<std::string> env = {
+        "CNI_COMMAND=" + command,
+        "CNI_CONTAINERID=ref-1",
+        "CNI_NETNS=" + netns,
+        "CNI_IFNAME=eth0",
+        std::string("CNI_PATH=") + kRefPluginDir,
+        std::string("PATH=") + (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin")};
     auto r = netlib::sys::spawn_capture({std::string(kRefPluginDir) + "/bridge"}, env, conf);
     EXPECT_TRUE(r) << r.error().msg;
     return r ? *r : netlib::sys::SpawnResult{};
@@ -68,10 +82,12 @@ TEST(MasqInterop, ReferenceBridgeIpMasq) {
 
     auto add = run_reference_bridge("ADD", netns);
     ASSERT_EQ(add.exit_status, 0) << add.out << add.err;
-    const auto address = nlohmann::json::parse(add.out).at("ips").at(0).at("address").get<std::string>();
+    const auto address =
+        nlohmann::json::parse(add.out).at("ips").at(0).at("address").get<std::string>();
     const MasqRequest req{"refnet", "ref-1", {*netlib::ip::Net::parse(address)}};
     const std::string chain = masq_chain_name("refnet", "ref-1");
-    ASSERT_NE(nat_save().find(":" + chain + " "), std::string::npos) << "reference chain name differs";
+    ASSERT_NE(nat_save().find(":" + chain + " "), std::string::npos)
+        << "reference chain name differs";
 
     IptablesMasq ours;
     auto check = ours.check(req);

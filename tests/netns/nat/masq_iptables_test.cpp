@@ -26,7 +26,9 @@ struct Flavour {
     IptablesTools tools;
 };
 
-void PrintTo(const Flavour& f, std::ostream* os) { *os << f.label; }
+void PrintTo(const Flavour& f, std::ostream* os) {
+    *os << f.label;
+}
 
 MasqRequest req(std::string net, std::string id, std::initializer_list<std::string_view> ips) {
     MasqRequest r{std::move(net), std::move(id), {}};
@@ -63,15 +65,15 @@ std::size_t count_mentions(const std::string& save, std::string_view what) {
 std::string expected_v4_lines(std::string_view net, std::string_view id, std::string_view ip,
                               std::string_view subnet) {
     const std::string c = masq_chain_name(net, id);
-    const std::string cm = "-m comment --comment \"name: \\\"" + std::string(net) + "\\\" id: \\\"" +
-                           std::string(id) + "\\\"\"";
+    const std::string cm = "-m comment --comment \"name: \\\"" + std::string(net) +
+                           "\\\" id: \\\"" + std::string(id) + "\\\"\"";
     return "-A POSTROUTING -s " + std::string(ip) + "/32 " + cm + " -j " + c + "\n" + "-A " + c +
            " -d " + std::string(subnet) + " " + cm + " -j ACCEPT\n" + "-A " + c +
            " ! -d 224.0.0.0/4 " + cm + " -j MASQUERADE\n";
 }
 
 class MasqIptables : public ::testing::TestWithParam<Flavour> {
-protected:
+  protected:
     void SetUp() override {
         const auto& t = GetParam().tools;
         for (const auto& p : {t.save_v4, t.restore_v4, t.save_v6, t.restore_v6}) {
@@ -93,7 +95,8 @@ TEST_P(MasqIptables, AddInstallsReferenceRules) {
     auto save = save4();
     const std::string c = masq_chain_name("testnet", "ctr-a");
     EXPECT_NE(save.find(":" + c + " - [0:0]\n"), std::string::npos) << save;
-    EXPECT_NE(save.find(expected_v4_lines("testnet", "ctr-a", "10.88.0.5", "10.88.0.0/16")), std::string::npos)
+    EXPECT_NE(save.find(expected_v4_lines("testnet", "ctr-a", "10.88.0.5", "10.88.0.0/16")),
+              std::string::npos)
         << save;
     EXPECT_TRUE(backend_->check(req("testnet", "ctr-a", {"10.88.0.5/16"})));
     // No IPv6 address, so nothing was written to the IPv6 nat table.
@@ -123,7 +126,8 @@ TEST_P(MasqIptables, DelRemovesOnlyThatContainer) {
     auto save = save4();
     EXPECT_EQ(count_mentions(save, masq_chain_name("testnet", "ctr-a")), 0u) << save;
     EXPECT_EQ(count_mentions(save, "id: \\\"ctr-a\\\""), 0u) << save;
-    EXPECT_NE(save.find(expected_v4_lines("testnet", "ctr-b", "10.88.0.6", "10.88.0.0/16")), std::string::npos)
+    EXPECT_NE(save.find(expected_v4_lines("testnet", "ctr-b", "10.88.0.6", "10.88.0.0/16")),
+              std::string::npos)
         << save;
     EXPECT_TRUE(backend_->check(req("testnet", "ctr-b", {"10.88.0.6/16"})));
     // Idempotent: again, and for something that never existed.
@@ -170,12 +174,15 @@ TEST_P(MasqIptables, CheckFailsAfterManualDelete) {
     ASSERT_TRUE(backend_->check(r));
     const std::string c = masq_chain_name("testnet", "ctr-c");
     Iptables ipt(tools());
-    ASSERT_TRUE(ipt.restore(Family::V4, "*nat\n-D POSTROUTING -s 10.88.0.9/32 -m comment --comment "
-                                        "\"name: \\\"testnet\\\" id: \\\"ctr-c\\\"\" -j " + c + "\nCOMMIT\n"));
+    ASSERT_TRUE(ipt.restore(Family::V4,
+                            "*nat\n-D POSTROUTING -s 10.88.0.9/32 -m comment --comment "
+                            "\"name: \\\"testnet\\\" id: \\\"ctr-c\\\"\" -j " +
+                                c + "\nCOMMIT\n"));
     auto res = backend_->check(r);
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().code, static_cast<int>(netlib::Code::Conflict));
-    EXPECT_NE(res.error().msg.find("POSTROUTING lacks the jump"), std::string::npos) << res.error().msg;
+    EXPECT_NE(res.error().msg.find("POSTROUTING lacks the jump"), std::string::npos)
+        << res.error().msg;
     // DEL still cleans up the half-present state (chain without jump).
     ASSERT_TRUE(backend_->del("testnet", "ctr-c"));
     EXPECT_EQ(count_mentions(save4(), c), 0u);
@@ -253,19 +260,22 @@ TEST(MasqIptablesErrors, RestoreFailureIsKernelErrorWithToolText) {
     EXPECT_EQ(res.error().code, static_cast<int>(netlib::Code::Kernel));
     EXPECT_NE(res.error().msg.find("ctr-e"), std::string::npos) << res.error().msg;
     EXPECT_NE(res.error().msg.find("exit 2"), std::string::npos) << res.error().msg;
-    EXPECT_NE(res.error().msg.find("fake-restore: line 3 failed;Error occurred at line: 3"), std::string::npos)
+    EXPECT_NE(res.error().msg.find("fake-restore: line 3 failed;Error occurred at line: 3"),
+              std::string::npos)
         << res.error().msg;
     EXPECT_NE(res.error().details.find("-j MASQUERADE"), std::string::npos);  // the batch
     std::filesystem::remove_all(dir);
 }
 
 std::vector<Flavour> flavours() {
-    return {{"default", IptablesTools::system_default()}, {"nft", IptablesTools::nft()},
+    return {{"default", IptablesTools::system_default()},
+            {"nft", IptablesTools::nft()},
             {"legacy", IptablesTools::legacy()}};
 }
 
 INSTANTIATE_TEST_SUITE_P(Flavours, MasqIptables, ::testing::ValuesIn(flavours()),
-                         [](const auto& param_info) { return std::string(param_info.param.label); });
+                         [](const auto& param_info) {
+                             return std::string(param_info.param.label);
+                         });
 
 }  // namespace
-

@@ -65,7 +65,8 @@ SavedTable apply_batch(SavedTable t, std::string_view batch) {
             std::erase_if(t.rules, [&](const SavedRule& r) { return r.chain == chain; });
         } else if (op == "-X") {
             EXPECT_TRUE(t.has_chain(chain)) << line;
-            for (const auto& r : t.rules) EXPECT_NE(r.target(), chain) << "still referenced: " << line;
+            for (const auto& r : t.rules)
+                EXPECT_NE(r.target(), chain) << "still referenced: " << line;
             std::erase(t.chains, chain);
         } else {
             ADD_FAILURE() << "unexpected batch line: " << line;
@@ -75,13 +76,14 @@ SavedTable apply_batch(SavedTable t, std::string_view batch) {
 }
 
 bool mentions(const SavedTable& t, std::string_view chain) {
-    return t.has_chain(chain) || std::any_of(t.rules.begin(), t.rules.end(), [&](const SavedRule& r) {
-               return r.chain == chain || r.target() == chain;
-           });
+    return t.has_chain(chain) ||
+           std::any_of(t.rules.begin(), t.rules.end(),
+                       [&](const SavedRule& r) { return r.chain == chain || r.target() == chain; });
 }
 
-constexpr std::string_view kBase = "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
-                                   "-A POSTROUTING -o eth9 -j MASQUERADE\nCOMMIT\n";
+constexpr std::string_view kBase =
+    "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+    "-A POSTROUTING -o eth9 -j MASQUERADE\nCOMMIT\n";
 
 TEST(MasqAddBatch, FromEmptyTableV4) {
     const auto r = req("mynet", "c1", {"10.1.0.5/24"});
@@ -91,7 +93,8 @@ TEST(MasqAddBatch, FromEmptyTableV4) {
 -A {C} ! -d 224.0.0.0/4 -m comment --comment "name: \"mynet\" id: \"c1\"" -j MASQUERADE
 -A POSTROUTING -s 10.1.0.5/32 -m comment --comment "name: \"mynet\" id: \"c1\"" -j {C}
 COMMIT
-)", "{C}", masq_chain_name("mynet", "c1"));
+)",
+                                         "{C}", masq_chain_name("mynet", "c1"));
     EXPECT_EQ(masq_add_batch(r, Family::V4, parse(kBase)), want);
 }
 
@@ -103,7 +106,8 @@ TEST(MasqAddBatch, V6OnlyTakesV6AddressesAndMulticast) {
 -A {C} ! -d ff00::/8 -m comment --comment "name: \"n6\" id: \"c6\"" -j MASQUERADE
 -A POSTROUTING -s fd00:1::5/128 -m comment --comment "name: \"n6\" id: \"c6\"" -j {C}
 COMMIT
-)", "{C}", masq_chain_name("n6", "c6"));
+)",
+                                         "{C}", masq_chain_name("n6", "c6"));
     EXPECT_EQ(masq_add_batch(r, Family::V6, SavedTable{}), want);
 }
 
@@ -113,8 +117,10 @@ TEST(MasqAddBatch, AllAcceptsBeforeMasqueradeAndNoDuplicates) {
     const auto chain = masq_chain_name("n", "c");
     std::vector<std::string> in_chain, jumps;
     for (const auto& rule : t.rules) {
-        if (rule.chain == chain) in_chain.push_back(rule.target() + " " + rule.option("-d")->value);
-        else jumps.push_back(rule.option("-s")->value);
+        if (rule.chain == chain)
+            in_chain.push_back(rule.target() + " " + rule.option("-d")->value);
+        else
+            jumps.push_back(rule.option("-s")->value);
     }
     EXPECT_EQ(in_chain, (std::vector<std::string>{"ACCEPT 10.1.0.0/24", "ACCEPT 10.2.0.0/16",
                                                   "MASQUERADE 224.0.0.0/4"}));
@@ -132,10 +138,15 @@ TEST(MasqAddBatch, ReplacesOldJumpsToTheChain) {
 -A OTHER -j {C}
 -A {C} -d 10.1.0.0/24 -m comment --comment "name: \"mynet\" id: \"c1\"" -j ACCEPT
 COMMIT
-)", "{C}", chain));
+)",
+                                       "{C}", chain));
     const auto batch = masq_add_batch(req("mynet", "c1", {"10.1.0.5/24"}), Family::V4, old);
-    EXPECT_NE(batch.find(R"(-D POSTROUTING -s 10.1.0.4/32 -m comment --comment "name: \"mynet\" id: \"c1\"" -j )" + chain + "\n"),
-              std::string::npos) << batch;
+    EXPECT_NE(
+        batch.find(
+            R"(-D POSTROUTING -s 10.1.0.4/32 -m comment --comment "name: \"mynet\" id: \"c1\"" -j )" +
+            chain + "\n"),
+        std::string::npos)
+        << batch;
     EXPECT_NE(batch.find("-D OTHER -j " + chain + "\n"), std::string::npos) << batch;
     auto after = apply_batch(old, batch);
     auto jumps = std::count_if(after.rules.begin(), after.rules.end(),
@@ -172,7 +183,8 @@ TEST(MasqDelBatch, RemovesJumpsThenChainLeavingOthers) {
 -F {C}
 -X {C}
 COMMIT
-)", "{C}", chain_a);
+)",
+                                         "{C}", chain_a);
     EXPECT_EQ(masq_del_batch(chain_a, t), want);
     auto after = apply_batch(t, want);
     EXPECT_FALSE(mentions(after, chain_a));
@@ -182,19 +194,25 @@ COMMIT
 
 TEST(MasqDelBatch, DanglingJumpOrEmptyChainAlone) {
     const auto chain = masq_chain_name("n", "c");
-    auto jump_only = parse("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.0.0.1/32 -j " + chain + "\nCOMMIT\n");
-    EXPECT_EQ(masq_del_batch(chain, jump_only), "*nat\n-D POSTROUTING -s 10.0.0.1/32 -j " + chain + "\nCOMMIT\n");
+    auto jump_only = parse("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.0.0.1/32 -j " +
+                           chain + "\nCOMMIT\n");
+    EXPECT_EQ(masq_del_batch(chain, jump_only),
+              "*nat\n-D POSTROUTING -s 10.0.0.1/32 -j " + chain + "\nCOMMIT\n");
     auto chain_only = parse("*nat\n:" + chain + " - [0:0]\nCOMMIT\n");
-    EXPECT_EQ(masq_del_batch(chain, chain_only), "*nat\n-F " + chain + "\n-X " + chain + "\nCOMMIT\n");
+    EXPECT_EQ(masq_del_batch(chain, chain_only),
+              "*nat\n-F " + chain + "\n-X " + chain + "\nCOMMIT\n");
 }
 
 TEST(MasqGcBatch, RemovesOnlyInvalidContainersOfTheNetwork) {
     SavedTable t = parse(kBase);
-    for (const auto& r : {req("net1", "keep", {"10.1.0.2/24"}), req("net1", "gone", {"10.1.0.3/24"}),
-                          req("net1", "gone2", {"10.1.0.4/24"}), req("net2", "other", {"10.2.0.2/24"})})
+    for (const auto& r :
+         {req("net1", "keep", {"10.1.0.2/24"}), req("net1", "gone", {"10.1.0.3/24"}),
+          req("net1", "gone2", {"10.1.0.4/24"}), req("net2", "other", {"10.2.0.2/24"})})
         t = apply_batch(t, masq_add_batch(r, Family::V4, t));
     // A portmap-style chain with its own comment format must survive.
-    t = apply_batch(t, "*nat\n:CNI-DN-x - [0:0]\n-A CNI-DN-x -m comment --comment \"dnat name: \\\"net1\\\" id: \\\"gone\\\"\" -j RETURN\nCOMMIT\n");
+    t = apply_batch(t,
+                    "*nat\n:CNI-DN-x - [0:0]\n-A CNI-DN-x -m comment --comment \"dnat name: "
+                    "\\\"net1\\\" id: \\\"gone\\\"\" -j RETURN\nCOMMIT\n");
     const std::vector<std::string> valid = {"keep", "unrelated"};
     auto batch = masq_gc_batch("net1", valid, t);
     auto after = apply_batch(t, batch);
@@ -208,7 +226,9 @@ TEST(MasqGcBatch, RemovesOnlyInvalidContainersOfTheNetwork) {
 }
 
 TEST(MasqGcBatch, IgnoresLookAlikeCommentOnForeignChain) {
-    auto t = parse("*nat\n:MINE - [0:0]\n-A MINE -m comment --comment \"name: \\\"n\\\" id: \\\"x\\\"\" -j RETURN\nCOMMIT\n");
+    auto t = parse(
+        "*nat\n:MINE - [0:0]\n-A MINE -m comment --comment \"name: \\\"n\\\" id: \\\"x\\\"\" -j "
+        "RETURN\nCOMMIT\n");
     EXPECT_EQ(masq_gc_batch("n", {}, t), "");
 }
 
@@ -221,7 +241,8 @@ TEST(MasqLongNames, CommentCutAndStillManaged) {
     for (const auto& r : t.rules) {
         if (r.chain == "POSTROUTING" && r.target() == "MASQUERADE") continue;
         EXPECT_EQ(r.comment().size(), 255u);
-        EXPECT_EQ(r.comment(), owner_comment(net, keep).substr(0, 255).substr(0, 200) + r.comment().substr(200));
+        EXPECT_EQ(r.comment(),
+                  owner_comment(net, keep).substr(0, 255).substr(0, 200) + r.comment().substr(200));
     }
     EXPECT_TRUE(masq_check_rules(rk, Family::V4, t));
     const std::vector<std::string> valid = {keep};
@@ -252,7 +273,9 @@ TEST(MasqCheck, ReportsWhatIsMissing) {
     for (auto c : {Case{"ACCEPT", "ACCEPT rule for 10.1.0.0/24"}, Case{"MASQUERADE", "MASQUERADE"},
                    Case{"CNI-", "POSTROUTING lacks the jump"}}) {
         auto t = full4;
-        std::erase_if(t.rules, [&](const SavedRule& rule) { return rule.target().starts_with(c.drop_target); });
+        std::erase_if(t.rules, [&](const SavedRule& rule) {
+            return rule.target().starts_with(c.drop_target);
+        });
         auto res = masq_check_rules(r, Family::V4, t);
         ASSERT_FALSE(res) << c.drop_target;
         EXPECT_NE(res.error().msg.find(c.want), std::string::npos) << res.error().msg;
@@ -264,7 +287,8 @@ TEST(MasqCheck, ReportsWhatIsMissing) {
 -A {C} -d 10.1.0.0/24 -j ACCEPT
 -A {C} ! -d 224.0.0.0/4 -j MASQUERADE
 COMMIT
-)", "{C}", masq_chain_name("mynet", "c1")));
+)",
+                                     "{C}", masq_chain_name("mynet", "c1")));
     EXPECT_FALSE(masq_check_rules(r, Family::V4, foreign));
 }
 

@@ -29,7 +29,7 @@ struct IptablesTools {
 std::optional<std::string> find_program(std::string_view name);
 
 class Iptables {
-public:
+  public:
     explicit Iptables(IptablesTools tools = {}) : tools_(std::move(tools)) {}
 
     const IptablesTools& tools() const noexcept { return tools_; }
@@ -45,7 +45,7 @@ public:
     // tool's stderr (which names the failing line).
     Expected<> restore(ip::Family f, std::string_view batch) const;
 
-private:
+  private:
     IptablesTools tools_;
 };
 

@@ -8,7 +8,7 @@
 namespace netlib::nat {
 
 class IptablesMasq final : public MasqBackend {
-public:
+  public:
     // Pass IptablesTools::legacy() / ::nft() to pin a flavour; the default uses the plain
     // names (the distribution's alternatives choice).
     explicit IptablesMasq(IptablesTools tools = {}) : ipt_(std::move(tools)) {}
@@ -19,7 +19,7 @@ public:
     Expected<> check(const MasqRequest& req) override;
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 
-private:
+  private:
     Expected<> add_family(const MasqRequest& req, ip::Family f);
     Expected<> del_family(std::string_view chain, ip::Family f);
     // Families DEL/GC must look at: those whose tools exist (and v6 only with IPv6 in

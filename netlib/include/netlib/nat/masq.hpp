@@ -22,7 +22,7 @@ struct MasqRequest {
 };
 
 class MasqBackend {
-public:
+  public:
     virtual ~MasqBackend() = default;
 
     virtual std::string_view name() const = 0;

@@ -13,12 +13,12 @@ using Sha512Digest = std::array<std::uint8_t, 64>;
 
 // Incremental form, so callers can hash "network" + "containerID" without concatenating.
 class Sha512 {
-public:
+  public:
     Sha512() noexcept;
     void update(std::string_view data) noexcept;
     Sha512Digest finish() noexcept;  // the object must not be updated afterwards
 
-private:
+  private:
     void compress(const std::uint8_t* block) noexcept;
 
     std::array<std::uint64_t, 8> state_;
