@@ -1,3 +1,0 @@
-#include "loopback.hpp"
-
-int main() { return netlib::cni::plugin_main(loopback::plugin()); }
