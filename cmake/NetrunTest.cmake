@@ -1,14 +1,19 @@
-# netrun_add_gtest(NAME SOURCES ... LIBS ... LABELS ... [TIMEOUT s])
+# netrun_add_gtest(NAME SOURCES ... LIBS ... LABELS ... [TIMEOUT s] [NETNS_MAIN])
 # One registration helper so every test binary gets a label (unit | netns | e2e | vm),
 # a timeout and the skip convention (exit 77 = skipped, printed reason).
 function(netrun_add_gtest name)
-  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "NETNS_MAIN" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
   add_executable(${name} ${T_SOURCES})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main netrun_warnings)
+  if(T_NETNS_MAIN)
+    # Root tests: main() moves the process into private namespaces first.
+    target_link_libraries(${name} PRIVATE ${T_LIBS} netrun_netns_main GTest::gtest netrun_warnings)
+  else()
+    target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main netrun_warnings)
+  endif()
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
     SKIP_RETURN_CODE 77

@@ -32,6 +32,7 @@ struct Error {
     int code = static_cast<int>(Code::Internal);
     std::string msg;
     std::string details;
+    int sys_errno = 0;  // errno behind a Code::Kernel/Io error, for callers that tolerate e.g. EEXIST
 };
 
 template <class T = void>

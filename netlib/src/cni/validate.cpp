@@ -1,5 +1,7 @@
 #include "validate.hpp"
 
+#include "netlib/cni/validate_names.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -43,6 +45,15 @@ Expected<> validate_ifname(std::string_view ifname) {
         if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)))
             return bad("contains '/', ':' or whitespace");
     return {};
+}
+
+Expected<> validate_link_name(std::string_view name, std::string_view key) {
+    auto r = validate_ifname(name);
+    if (r) return r;
+    auto msg = r.error().msg;
+    auto pos = msg.find(" in CNI_IFNAME");
+    if (pos != std::string::npos) msg.replace(pos, 14, " in config key \"" + std::string(key) + "\"");
+    return fail(Code::InvalidConfig, msg);
 }
 
 Expected<std::vector<std::pair<std::string, std::string>>> parse_cni_args(

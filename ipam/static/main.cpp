@@ -1,0 +1,3 @@
+#include "static_ipam.hpp"
+
+int main() { return netlib::cni::plugin_main(ipam::static_plugin()); }

@@ -1,0 +1,70 @@
+#pragma once
+// Links: lookup, create (bridge, veth), change, delete. Message builders are exposed so
+// unit tests can check the bytes without root.
+#include <net/if.h>
+
+#include <optional>
+#include <string>
+
+#include "netlib/error.hpp"
+#include "netlib/netlink/socket.hpp"
+
+namespace netlib::netlink {
+
+struct LinkInfo {
+    int index = 0;
+    std::string name;
+    std::string kind;  // IFLA_INFO_KIND ("bridge", "veth", ...), empty for e.g. lo
+    unsigned mtu = 0;
+    std::string mac;  // "aa:bb:cc:dd:ee:ff", empty if none
+    unsigned flags = 0;  // IFF_*
+    bool up = false;
+    bool oper_up = false;
+    int master = 0;  // bridge index, 0 if none
+    int link = 0;    // IFLA_LINK: e.g. a veth's peer index (in the peer's netns)
+};
+
+struct BridgeSpec {
+    std::string name;
+    std::optional<int> mtu;
+    std::string mac;
+};
+
+struct VethSpec {
+    std::string name;       // this end, in the socket's netns
+    std::string peer_name;  // created directly in peer_netns_fd's netns
+    int peer_netns_fd = -1;
+    std::optional<int> mtu;
+    std::string peer_mac;
+    std::string mac;
+};
+
+struct BridgePortFlags {
+    std::optional<bool> hairpin;
+    std::optional<bool> isolated;
+};
+
+Message bridge_message(const BridgeSpec& spec);
+Message veth_message(const VethSpec& spec);
+
+// nullopt when no such link exists.
+Expected<std::optional<LinkInfo>> get_link(Socket& s, const std::string& name);
+Expected<std::optional<LinkInfo>> get_link(Socket& s, int index);
+
+// EEXIST is reported with Error::sys_errno == EEXIST.
+Expected<> create_bridge(Socket& s, const BridgeSpec& spec);
+Expected<> create_veth(Socket& s, const VethSpec& spec);
+
+Expected<> set_up(Socket& s, int index);
+Expected<> set_down(Socket& s, int index);
+Expected<> set_promisc(Socket& s, int index, bool on);
+Expected<> set_mtu(Socket& s, int index, int mtu);
+Expected<> set_mac(Socket& s, int index, const std::string& mac);
+Expected<> set_master(Socket& s, int index, int master);  // 0: detach
+Expected<> rename(Socket& s, int index, const std::string& name);
+Expected<> set_netns(Socket& s, int index, int netns_fd);
+Expected<> set_bridge_port(Socket& s, int index, const BridgePortFlags& flags);
+// ENODEV is reported with Error::sys_errno == ENODEV.
+Expected<> delete_link(Socket& s, int index);
+
+}  // namespace netlib::netlink

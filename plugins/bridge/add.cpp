@@ -1,0 +1,90 @@
+// Bridge ADD as named steps over one Config: ensure bridge -> veth -> IPAM -> container
+// side -> gateway -> masquerade -> Result. Each step that creates something arms an undo
+// right away; the UndoStack is dismissed only when the whole ADD succeeded.
+#include <cerrno>
+
+#include "bridge_steps.hpp"
+#include "netlib/cni/exec.hpp"
+#include "netlib/ifcfg/configure.hpp"
+#include "netlib/netlink/link.hpp"
+#include "netlib/netns/netns.hpp"
+#include "netlib/sys/sysctl.hpp"
+#include "netlib/sys/undo.hpp"
+
+namespace bridge {
+
+using netlib::Code;
+using netlib::Expected;
+using netlib::fail;
+namespace cni = netlib::cni;
+namespace nl = netlib::netlink;
+
+namespace {
+
+// The IPAM plugin must hand out something we can configure.
+Expected<> validate_ipam_result(const Config& cfg, const cni::Result& r) {
+    if (r.ips.empty())
+        return fail(Code::InvalidConfig, "IPAM plugin " + cfg.ipam_type + " returned no IP addresses");
+    return {};
+}
+
+void merge_ipam_result(cni::Result& out, cni::Result ipam, const Config& cfg) {
+    for (auto& ip : ipam.ips) ip.interface = 2;  // [bridge, host veth, container]
+    out.ips = std::move(ipam.ips);
+    out.routes = std::move(ipam.routes);
+    out.dns = cfg.dns.empty() ? std::move(ipam.dns) : cfg.dns;
+}
+
+// isDefaultGateway: a default route via the bridge gateway for each family that got an
+// address with a gateway, unless IPAM already supplied one.
+void add_default_routes(cni::Result& r) {
+    for (const auto& ip : r.ips) {
+        if (!ip.gateway) continue;
+        auto fam = ip.address.family();
+        bool have = false;
+        for (const auto& rt : r.routes)
+            have |= rt.dst.prefix == 0 && rt.dst.family() == fam;
+        if (!have) r.routes.push_back({.dst = netlib::ip::Net{netlib::ip::Addr::zero(fam), 0}, .gw = ip.gateway});
+    }
+}
+
+}  // namespace
+
+Expected<cni::Result> cmd_add(const cni::Request& req) {
+    auto cfg = NETLIB_TRY(parse_config(req));
+    auto ctr_ns = NETLIB_TRY(open_container_netns(req));
+    auto host = NETLIB_TRY(nl::Socket::open());
+    auto ctr = NETLIB_TRY(nl::Socket::open_in(ctr_ns));
+    netlib::sys::UndoStack undo;
+
+    auto br = NETLIB_TRY(ensure_bridge(host, cfg));
+    auto veth = NETLIB_TRY(create_veth_pair(host, ctr, ctr_ns, cfg, req.ifname));
+    undo.push([&host, idx = veth.host.index] { (void)nl::delete_link(host, idx); });
+    NETLIB_TRYV(attach_host_veth(host, cfg, br, veth.host));
+
+    cni::Result result;
+    result.interfaces = {{.name = br.name, .mac = br.mac},
+                         {.name = veth.host.name, .mac = veth.host.mac},
+                         {.name = req.ifname, .mac = veth.container.mac, .sandbox = req.netns}};
+    if (!cfg.ipam_type.empty()) {
+        auto ipam = NETLIB_TRY(cni::delegate_add(cfg.ipam_type, req));
+        // A lease exists from here on; give it back if anything later fails.
+        undo.push([&req, &cfg] { (void)cni::delegate(cni::Command::Del, cfg.ipam_type, req); });
+        NETLIB_TRYV(validate_ipam_result(cfg, ipam));
+        merge_ipam_result(result, std::move(ipam), cfg);
+        if (cfg.is_default_gateway) add_default_routes(result);
+    } else {
+        result.dns = cfg.dns;
+    }
+
+    NETLIB_TRYV(configure_container(ctr, ctr_ns, cfg, req.ifname, result));
+    if (cfg.is_gateway) NETLIB_TRYV(ensure_gateway(host, cfg, br, result));
+    if (cfg.ip_masq && !result.ips.empty()) {
+        NETLIB_TRYV(add_masquerade(cfg, req, result));
+        undo.push([&cfg, &req] { (void)del_masquerade(cfg, req); });
+    }
+    undo.dismiss();
+    return result;
+}
+
+}  // namespace bridge

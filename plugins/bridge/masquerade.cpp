@@ -1,0 +1,22 @@
+#include "bridge_steps.hpp"
+#include "netlib/nat/masq.hpp"
+
+namespace bridge {
+
+namespace cni = netlib::cni;
+
+netlib::Expected<> add_masquerade(const Config& cfg, const cni::Request& req, const cni::Result& result) {
+    auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
+    netlib::nat::MasqRequest m{.network = req.name, .container_id = req.container_id, .ips = {}};
+    for (const auto& ip : result.ips) m.ips.push_back(ip.address);
+    return backend->add(m);
+}
+
+netlib::Expected<> del_masquerade(const Config& cfg, const cni::Request& req) {
+    // Found by (network, containerID), so this works without the container's addresses:
+    // DEL with an empty or vanished CNI_NETNS must not leak rules (the reference does).
+    auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
+    return backend->del(req.name, req.container_id);
+}
+
+}  // namespace bridge

@@ -1,0 +1,6 @@
+#pragma once
+#include "netlib/cni/skel.hpp"
+
+namespace loopback {
+netlib::cni::Plugin plugin();
+}

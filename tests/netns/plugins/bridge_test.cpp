@@ -1,0 +1,184 @@
+// Bridge + host-local driven like a runtime (env + stdin, real executables), asserting
+// kernel state with iproute2/iptables. Runs inside the harness's private namespaces.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "cni_call.hpp"
+#include "netlib/sys/spawn.hpp"
+
+using nlohmann::json;
+using testcni::Call;
+
+namespace {
+
+void sh(const std::string& cmd) {
+    auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
+    ASSERT_TRUE(r && r->exit_status == 0) << cmd << ": " << (r ? r->err : r.error().msg);
+}
+
+struct Netns {
+    explicit Netns(std::string n) : name(std::move(n)), path("/run/netns/" + name) { sh("ip netns add " + name); }
+    ~Netns() { sh("ip netns del " + name + " 2>/dev/null || true"); }
+    std::string name, path;
+};
+
+
+json conf(const std::string& version = "1.0.0", const std::string& br = "cni0") {
+    json j = json::parse(R"({"name":"testnet","type":"bridge","isGateway":true,"ipMasq":true,
+      "ipam":{"type":"host-local","dataDir":"/run/ipam","ranges":[[{"subnet":"10.22.0.0/24"}]],
+              "routes":[{"dst":"0.0.0.0/0"}]}})");
+    j["cniVersion"] = version;
+    j["bridge"] = br;
+    return j;
+}
+
+Call call(const std::string& cmd, const Netns& ns, const std::string& id) {
+    return Call{.plugin = "bridge", .command = cmd, .container_id = id, .netns = ns.path};
+}
+
+std::string ip_of(const json& result) {
+    auto a = result["ips"][0]["address"].get<std::string>();
+    return a.substr(0, a.find('/'));
+}
+
+json with_prev(json c, const json& prev) {
+    c["prevResult"] = prev;
+    return c;
+}
+
+int count(const std::string& hay, const std::string& needle) {
+    int n = 0;
+    for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+class BridgeVersions : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BridgeVersions, TwoContainersPingCheckDel) {
+    const auto ver = GetParam();
+    Netns a("a"), b("b");
+    auto ra = testcni::run(call("ADD", a, "ctr-a"), conf(ver));
+    ASSERT_TRUE(ra.ok()) << ra.out << ra.err;
+    auto rb = testcni::run(call("ADD", b, "ctr-b"), conf(ver));
+    ASSERT_TRUE(rb.ok()) << rb.out << rb.err;
+
+    // Result shape for this version.
+    const json& r = ra.json;
+    EXPECT_EQ(r["cniVersion"], ver);
+    ASSERT_EQ(r["interfaces"].size(), 3u);
+    EXPECT_EQ(r["interfaces"][0]["name"], "cni0");
+    EXPECT_FALSE(r["interfaces"][1].contains("sandbox"));
+    EXPECT_EQ(r["interfaces"][2]["name"], "eth0");
+    EXPECT_EQ(r["interfaces"][2]["sandbox"], a.path);
+    EXPECT_EQ(r["ips"][0]["interface"], 2);
+    EXPECT_EQ(r["ips"][0]["gateway"], "10.22.0.1");
+    EXPECT_EQ(r["ips"][0].contains("version"), ver < "1.0.0");
+
+    // Kernel state: addresses, default route, bridge gateway, veth enslaved.
+    EXPECT_EQ(testcni::addrs(a.path, "eth0"), std::vector<std::string>{r["ips"][0]["address"]});
+    auto routes = testcni::ip_json(a.path, {"route", "show", "default"});
+    ASSERT_EQ(routes.size(), 1u);
+    EXPECT_EQ(routes[0]["gateway"], "10.22.0.1");
+    EXPECT_EQ(testcni::addrs("", "cni0"), std::vector<std::string>{"10.22.0.1/24"});
+    auto hostveth = r["interfaces"][1]["name"].get<std::string>();
+    auto link = testcni::ip_json("", {"link", "show", "dev", hostveth});
+    ASSERT_EQ(link.size(), 1u);
+    EXPECT_EQ(link[0]["master"], "cni0");
+    EXPECT_NE(ip_of(ra.json), ip_of(rb.json));
+
+    EXPECT_TRUE(testcni::ping(a.path, ip_of(rb.json)));
+    EXPECT_TRUE(testcni::ping(b.path, ip_of(ra.json)));
+    EXPECT_TRUE(testcni::ping(a.path, "10.22.0.1"));
+    EXPECT_EQ(testcni::leases("/run/ipam/testnet").size(), 2u);
+    EXPECT_EQ(count(testcni::iptables_nat(), "id: \"ctr-a\""), 3);
+
+    if (ver >= "0.4.0") {
+        auto chk = testcni::run(call("CHECK", a, "ctr-a"), with_prev(conf(ver), ra.json));
+        EXPECT_TRUE(chk.ok()) << chk.out;
+    }
+
+    for (int i = 0; i < 2; ++i) {  // DEL twice: idempotent
+        auto d = testcni::run(call("DEL", a, "ctr-a"), with_prev(conf(ver), ra.json));
+        EXPECT_TRUE(d.ok()) << d.out;
+    }
+    EXPECT_TRUE(testcni::link_names(a.path, "veth").empty());
+    EXPECT_EQ(testcni::link_names("", "veth").size(), 1u);  // b's host veth only
+    EXPECT_EQ(testcni::leases("/run/ipam/testnet").size(), 1u);
+    EXPECT_EQ(count(testcni::iptables_nat(), "id: \"ctr-a\""), 0);
+    EXPECT_EQ(count(testcni::iptables_nat(), "id: \"ctr-b\""), 3);
+
+    ASSERT_TRUE(testcni::run(call("DEL", b, "ctr-b"), conf(ver)).ok());
+    EXPECT_TRUE(testcni::link_names("", "veth").empty());
+    EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
+    EXPECT_EQ(testcni::iptables_nat().find("CNI-"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, BridgeVersions, ::testing::Values("1.1.0", "1.0.0", "0.4.0", "0.3.1"));
+
+TEST(Bridge, CheckFailsWhenAddressRemoved) {
+    Netns a("a");
+    auto ra = testcni::run(call("ADD", a, "c1"), conf());
+    ASSERT_TRUE(ra.ok()) << ra.out;
+    sh("ip -n a addr flush dev eth0");
+    auto chk = testcni::run(call("CHECK", a, "c1"), with_prev(conf(), ra.json));
+    EXPECT_FALSE(chk.ok());
+    EXPECT_NE(chk.msg().find("missing"), std::string::npos) << chk.out;
+    ASSERT_TRUE(testcni::run(call("DEL", a, "c1"), conf()).ok());
+}
+
+TEST(Bridge, DelAfterNetnsDeletedReleasesLeaseAndRules) {
+    json result;
+    {
+        Netns a("gone");
+        auto ra = testcni::run(call("ADD", a, "c-gone"), conf());
+        ASSERT_TRUE(ra.ok()) << ra.out;
+        result = ra.json;
+    }  // netns deleted here: the veth goes with it
+    for (const char* netns : {"/run/netns/gone", ""}) {
+        Call d{.plugin = "bridge", .command = "DEL", .container_id = "c-gone", .netns = netns};
+        auto r = testcni::run(d, with_prev(conf(), result));
+        EXPECT_TRUE(r.ok()) << r.out;
+    }
+    EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
+    EXPECT_EQ(testcni::iptables_nat().find("c-gone"), std::string::npos);
+    EXPECT_TRUE(testcni::link_names("", "veth").empty());
+}
+
+TEST(Bridge, ParallelAddsOnNewBridgeThenParallelDels) {
+    constexpr int kN = 50;
+    std::vector<std::unique_ptr<Netns>> ns;
+    for (int i = 0; i < kN; ++i) ns.push_back(std::make_unique<Netns>("p" + std::to_string(i)));
+    std::vector<testcni::Reply> replies(kN);
+    auto run_all = [&](const std::string& cmd) {
+        std::vector<std::thread> ts;
+        for (int i = 0; i < kN; ++i)
+            ts.emplace_back([&, i] { replies[i] = testcni::run(call(cmd, *ns[i], "par" + std::to_string(i)), conf("1.0.0", "parbr0")); });
+        for (auto& t : ts) t.join();
+    };
+    run_all("ADD");
+    std::set<std::string> ips;
+    int failures = 0;
+    for (const auto& r : replies) {
+        if (!r.ok()) {
+            ++failures;
+            ADD_FAILURE() << r.out << r.err;
+            continue;
+        }
+        ips.insert(ip_of(r.json));
+    }
+    EXPECT_EQ(failures, 0);
+    EXPECT_EQ(ips.size(), static_cast<std::size_t>(kN));
+    EXPECT_EQ(testcni::link_names("", "bridge"), std::vector<std::string>{"parbr0"});
+    EXPECT_EQ(testcni::addrs("", "parbr0"), std::vector<std::string>{"10.22.0.1/24"});
+    EXPECT_EQ(testcni::link_names("", "veth").size(), static_cast<std::size_t>(kN));
+    run_all("DEL");
+    for (const auto& r : replies) EXPECT_TRUE(r.ok()) << r.out;
+    EXPECT_TRUE(testcni::link_names("", "veth").empty());
+    EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
+    EXPECT_EQ(testcni::iptables_nat().find("CNI-"), std::string::npos);
+}
