@@ -1,4 +1,4 @@
-// Bridge ADD as named steps over one Config: ensure bridge -> veth -> IPAM -> container
+// Bridge ADD as named steps over one Config: IPAM -> ensure bridge -> veth -> container
 // side -> gateway -> masquerade -> Result. Each step that creates something arms an undo
 // right away; the UndoStack is dismissed only when the whole ADD succeeded.
 #include <cerrno>
@@ -57,15 +57,8 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     auto ctr = NETLIB_TRY(nl::Socket::open_in(ctr_ns));
     netlib::sys::UndoStack undo;
 
-    auto br = NETLIB_TRY(ensure_bridge(host, cfg));
-    auto veth = NETLIB_TRY(create_veth_pair(host, ctr, ctr_ns, cfg, req.ifname));
-    undo.push([&host, idx = veth.host.index] { (void)nl::delete_link(host, idx); });
-    NETLIB_TRYV(attach_host_veth(host, cfg, br, veth.host));
-
+    // IPAM first: a bad range or an exhausted pool must fail before any link exists.
     cni::Result result;
-    result.interfaces = {{.name = br.name, .mac = br.mac},
-                         {.name = veth.host.name, .mac = veth.host.mac},
-                         {.name = req.ifname, .mac = veth.container.mac, .sandbox = req.netns}};
     if (!cfg.ipam_type.empty()) {
         auto ipam = NETLIB_TRY(cni::delegate_add(cfg.ipam_type, req));
         // A lease exists from here on; give it back if anything later fails.
@@ -76,6 +69,16 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     } else {
         result.dns = cfg.dns;
     }
+
+    // The bridge is shared by every container of the network and is kept once created
+    // (removing it on rollback would race with parallel ADDs attaching to it).
+    auto br = NETLIB_TRY(ensure_bridge(host, cfg));
+    auto veth = NETLIB_TRY(create_veth_pair(host, ctr, ctr_ns, cfg, req.ifname));
+    undo.push([&host, idx = veth.host.index] { (void)nl::delete_link(host, idx); });
+    NETLIB_TRYV(attach_host_veth(host, cfg, br, veth.host));
+    result.interfaces = {{.name = br.name, .mac = br.mac},
+                         {.name = veth.host.name, .mac = veth.host.mac},
+                         {.name = req.ifname, .mac = veth.container.mac, .sandbox = req.netns}};
 
     NETLIB_TRYV(configure_container(ctr, ctr_ns, cfg, req.ifname, result));
     if (cfg.is_gateway) NETLIB_TRYV(ensure_gateway(host, cfg, br, result));

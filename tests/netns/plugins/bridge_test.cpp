@@ -62,6 +62,14 @@ class BridgeVersions : public ::testing::TestWithParam<std::string> {};
 TEST_P(BridgeVersions, TwoContainersPingCheckDel) {
     const auto ver = GetParam();
     Netns a("a"), b("b");
+    struct Cleanup {  // a failed assertion must not leak leases into the next version's run
+        Netns &a, &b;
+        std::string ver;
+        ~Cleanup() {
+            testcni::run(call("DEL", a, "ctr-a"), conf(ver));
+            testcni::run(call("DEL", b, "ctr-b"), conf(ver));
+        }
+    } cleanup{a, b, ver};
     auto ra = testcni::run(call("ADD", a, "ctr-a"), conf(ver));
     ASSERT_TRUE(ra.ok()) << ra.out << ra.err;
     auto rb = testcni::run(call("ADD", b, "ctr-b"), conf(ver));
@@ -95,7 +103,7 @@ TEST_P(BridgeVersions, TwoContainersPingCheckDel) {
     EXPECT_TRUE(testcni::ping(b.path, ip_of(ra.json)));
     EXPECT_TRUE(testcni::ping(a.path, "10.22.0.1"));
     EXPECT_EQ(testcni::leases("/run/ipam/testnet").size(), 2u);
-    EXPECT_EQ(count(testcni::iptables_nat(), "id: \"ctr-a\""), 3);
+    EXPECT_EQ(count(testcni::iptables_nat(), "ctr-a"), 3);
 
     if (ver >= "0.4.0") {
         auto chk = testcni::run(call("CHECK", a, "ctr-a"), with_prev(conf(ver), ra.json));
@@ -109,8 +117,8 @@ TEST_P(BridgeVersions, TwoContainersPingCheckDel) {
     EXPECT_TRUE(testcni::link_names(a.path, "veth").empty());
     EXPECT_EQ(testcni::link_names("", "veth").size(), 1u);  // b's host veth only
     EXPECT_EQ(testcni::leases("/run/ipam/testnet").size(), 1u);
-    EXPECT_EQ(count(testcni::iptables_nat(), "id: \"ctr-a\""), 0);
-    EXPECT_EQ(count(testcni::iptables_nat(), "id: \"ctr-b\""), 3);
+    EXPECT_EQ(count(testcni::iptables_nat(), "ctr-a"), 0);
+    EXPECT_EQ(count(testcni::iptables_nat(), "ctr-b"), 3);
 
     ASSERT_TRUE(testcni::run(call("DEL", b, "ctr-b"), conf(ver)).ok());
     EXPECT_TRUE(testcni::link_names("", "veth").empty());
@@ -173,7 +181,8 @@ TEST(Bridge, ParallelAddsOnNewBridgeThenParallelDels) {
     }
     EXPECT_EQ(failures, 0);
     EXPECT_EQ(ips.size(), static_cast<std::size_t>(kN));
-    EXPECT_EQ(testcni::link_names("", "bridge"), std::vector<std::string>{"parbr0"});
+    auto bridges = testcni::link_names("", "bridge");
+    EXPECT_EQ(std::count(bridges.begin(), bridges.end(), "parbr0"), 1);
     EXPECT_EQ(testcni::addrs("", "parbr0"), std::vector<std::string>{"10.22.0.1/24"});
     EXPECT_EQ(testcni::link_names("", "veth").size(), static_cast<std::size_t>(kN));
     run_all("DEL");

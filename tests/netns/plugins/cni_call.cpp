@@ -54,9 +54,15 @@ Reply run(const Call& c, const nlohmann::json& config) {
     return out;
 }
 
+// iproute2 takes netns names (looked up under /run/netns), not paths.
+std::string ns_name(const std::string& netns) {
+    auto slash = netns.rfind('/');
+    return slash == std::string::npos ? netns : netns.substr(slash + 1);
+}
+
 nlohmann::json ip_json(const std::string& netns, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"/usr/sbin/ip", "-j"};
-    if (!netns.empty()) argv.insert(argv.end(), {"-n", netns});
+    if (!netns.empty()) argv.insert(argv.end(), {"-n", ns_name(netns)});
     argv.insert(argv.end(), args.begin(), args.end());
     auto j = nlohmann::json::parse(run_text(argv), nullptr, false);
     return j.is_discarded() ? nlohmann::json::array() : j;
@@ -83,7 +89,7 @@ std::string iptables_nat() { return run_text({"/usr/sbin/iptables-save", "-t", "
 
 bool ping(const std::string& netns, const std::string& addr) {
     auto r = netlib::sys::spawn_capture(
-        {"/usr/sbin/ip", "netns", "exec", netns, "ping", "-c1", "-W2", addr},
+        {"/usr/sbin/ip", "netns", "exec", ns_name(netns), "ping", "-c1", "-W2", addr},
         {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
     return r && r->exit_status == 0;
 }
