@@ -14,13 +14,16 @@ namespace cni = netlib::cni;
 
 namespace {
 
-Attachment attachment(const cni::Request& req) { return {req.container_id, req.ifname}; }
+Attachment attachment(const cni::Request& req) {
+    return {req.container_id, req.ifname};
+}
 
 Expected<cni::Result> add(const cni::Request& req) {
     auto cfg = NETLIB_TRY(load_host_local_config(req));
     cni::Result res;
     if (!cfg.resolv_conf.empty()) res.dns = NETLIB_TRY(load_resolv_conf(cfg.resolv_conf));
-    auto store = NETLIB_TRY(DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Create));
+    auto store =
+        NETLIB_TRY(DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Create));
     res.ips = NETLIB_TRY(Allocator(*store, cfg.ranges).allocate(attachment(req), cfg.requested));
     res.routes = cfg.routes;
     return res;
@@ -37,25 +40,29 @@ Expected<> del(const cni::Request& req) {
 
 Expected<> check(const cni::Request& req) {
     auto cfg = NETLIB_TRY(load_host_local_config(req));
-    auto store = NETLIB_TRY(DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Existing));
+    auto store = NETLIB_TRY(
+        DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Existing));
     if (!store || NETLIB_TRY(store->held(attachment(req))).empty())
         return fail(Code::Internal, "host-local: no address of network \"" + req.name +
-                                        "\" is leased to container " + req.container_id + " interface " +
-                                        req.ifname + " (in " + cfg.store.data_dir + ")");
+                                        "\" is leased to container " + req.container_id +
+                                        " interface " + req.ifname + " (in " + cfg.store.data_dir +
+                                        ")");
     return {};
 }
 
 Expected<> status(const cni::Request& req) {
     auto cfg = NETLIB_TRY(load_host_local_config(req));
-    auto store = NETLIB_TRY(DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Existing));
+    auto store = NETLIB_TRY(
+        DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Existing));
     if (!store) return {};
     auto full = NETLIB_TRY(Allocator(*store, cfg.ranges).exhausted());
     if (full.empty()) return {};
     std::string which;
     for (auto i : full)
-        which += (which.empty() ? "" : ", ") + ("range set " + std::to_string(i) + " (" + cfg.ranges[i].str() + ")");
-    return fail(Code::NotAvailable, "host-local: network \"" + req.name + "\" cannot allocate: no free address in " +
-                                        which);
+        which += (which.empty() ? "" : ", ") +
+                 ("range set " + std::to_string(i) + " (" + cfg.ranges[i].str() + ")");
+    return fail(Code::NotAvailable, "host-local: network \"" + req.name +
+                                        "\" cannot allocate: no free address in " + which);
 }
 
 Expected<> gc(const cni::Request& req) {

@@ -27,16 +27,19 @@ Expected<std::vector<std::optional<ip::Addr>>> Allocator::assign_requested(
         while (i < sets_.size() && !sets_[i].contains(a)) ++i;
         if (i == sets_.size()) {
             std::string all;
-            for (std::size_t k = 0; k < sets_.size(); ++k) all += (k ? "; " : "") + set_name(k, sets_[k]);
-            return fail(Code::InvalidConfig, "requested IP " + a.str() + " is not in any range: " + all);
+            for (std::size_t k = 0; k < sets_.size(); ++k)
+                all += (k ? "; " : "") + set_name(k, sets_[k]);
+            return fail(Code::InvalidConfig,
+                        "requested IP " + a.str() + " is not in any range: " + all);
         }
         if (per_set[i])
-            return fail(Code::InvalidConfig, "requested IPs " + per_set[i]->str() + " and " + a.str() +
-                                                 " are both in " + set_name(i, sets_[i]) +
-                                                 "; only one address per range set can be requested");
+            return fail(Code::InvalidConfig,
+                        "requested IPs " + per_set[i]->str() + " and " + a.str() + " are both in " +
+                            set_name(i, sets_[i]) +
+                            "; only one address per range set can be requested");
         if (a == sets_[i].range_for(a)->gateway)
-            return fail(Code::AddressConflict, "requested IP " + a.str() + " is the gateway of " +
-                                                   set_name(i, sets_[i]));
+            return fail(Code::AddressConflict,
+                        "requested IP " + a.str() + " is the gateway of " + set_name(i, sets_[i]));
         per_set[i] = a;
     }
     return per_set;
@@ -48,7 +51,8 @@ Expected<> Allocator::check_duplicate(const Attachment& who) const {
         for (std::size_t i = 0; i < sets_.size(); ++i)
             if (sets_[i].contains(a))
                 return fail(Code::AddressConflict,
-                            a.str() + " has been allocated to " + who_str(who) + " in " + set_name(i, sets_[i]) +
+                            a.str() + " has been allocated to " + who_str(who) + " in " +
+                                set_name(i, sets_[i]) +
                                 ", duplicate allocation is not allowed (DEL the attachment first)");
     return {};
 }
@@ -81,14 +85,16 @@ Expected<std::vector<cni::IpConfig>> Allocator::allocate(const Attachment& who,
     std::vector<ip::Addr> addrs;
     for (std::size_t i = 0; i < sets_.size(); ++i) {
         auto c = take(i, who, per_set[i]);
-        if (!c) return std::unexpected(netlib::with_context(c.error(), "allocate for " + who_str(who)));
+        if (!c)
+            return std::unexpected(netlib::with_context(c.error(), "allocate for " + who_str(who)));
         undo.push([this, a = c->address.addr] { (void)store_.release(a); });
         addrs.push_back(c->address.addr);
         out.push_back(*c);
     }
     // Round-robin positions are hints: failing to record one costs fairness, not correctness,
     // but an error here means the store is unwell, so report it rather than hide it.
-    for (std::size_t i = 0; i < sets_.size(); ++i) NETLIB_TRYV(store_.set_last_reserved(i, addrs[i]));
+    for (std::size_t i = 0; i < sets_.size(); ++i)
+        NETLIB_TRYV(store_.set_last_reserved(i, addrs[i]));
     NETLIB_TRYV(store_.remember(who, addrs));
     undo.dismiss();
     return out;

@@ -17,7 +17,8 @@ using netlib::fail_errno;
 
 namespace {
 // Calls fn(name) for every directory entry but "." and "..".
-Expected<> for_each_name(int dirfd, const std::string& dir, const std::function<Expected<>(std::string_view)>& fn) {
+Expected<> for_each_name(int dirfd, const std::string& dir,
+                         const std::function<Expected<>(std::string_view)>& fn) {
     int fd = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return fail_errno(Code::Io, "open " + dir, errno);
     std::unique_ptr<DIR, int (*)(DIR*)> d(::fdopendir(fd), ::closedir);
@@ -57,8 +58,10 @@ Expected<DiskStore::Lookup> DiskStore::lookup_indexed(const Attachment& who) con
     for (const auto& a : *listed) {
         // The reference may have released (and re-leased) an address behind our back.
         auto content = NETLIB_TRY(read(a.str()));
-        if (content && full_match(files::parse_lease(a, *content), who)) out.addrs.push_back(a);
-        else out.complete = false;
+        if (content && full_match(files::parse_lease(a, *content), who))
+            out.addrs.push_back(a);
+        else
+            out.complete = false;
     }
     return out;
 }
@@ -72,13 +75,16 @@ Expected<std::vector<ip::Addr>> DiskStore::scan(const Attachment& who) const {
         auto content = NETLIB_TRY(read(std::string(name)));
         if (!content) return {};  // released meanwhile (cannot happen under the lock; harmless)
         Lease l = files::parse_lease(*addr, *content);
-        if (full_match(l, who)) own.push_back(*addr);
-        else if (!l.ifname && l.container_id == who.container_id) legacy.push_back(*addr);
+        if (full_match(l, who))
+            own.push_back(*addr);
+        else if (!l.ifname && l.container_id == who.container_id)
+            legacy.push_back(*addr);
         return {};
     });
     NETLIB_TRYV(walked);
     auto& found = own.empty() ? legacy : own;
-    std::sort(found.begin(), found.end());  // directory order is arbitrary; callers get a stable one
+    std::sort(found.begin(),
+              found.end());  // directory order is arbitrary; callers get a stable one
     return found;
 }
 
@@ -127,7 +133,8 @@ Expected<> DiskStore::forget_except(std::span<const Attachment> valid) {
     std::vector<std::string> stale;
     auto walked = for_each_name(dirfd_.get(), dir_, [&](std::string_view name) -> Expected<> {
         auto who = files::parse_index_name(name);
-        if (who && std::find(valid.begin(), valid.end(), *who) == valid.end()) stale.emplace_back(name);
+        if (who && std::find(valid.begin(), valid.end(), *who) == valid.end())
+            stale.emplace_back(name);
         return {};
     });
     NETLIB_TRYV(walked);

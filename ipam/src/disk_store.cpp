@@ -36,7 +36,7 @@ Expected<Fd> open_dir(const std::string& dir) {
 Expected<std::unique_ptr<DiskStore>> DiskStore::open(const std::string& data_dir,
                                                      const std::string& network, Mode mode) {
     const std::string dir = data_dir + "/" + network;
-    struct stat st{};
+    struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) {
         if (errno != ENOENT) return fail_errno(Code::Io, "stat IPAM data directory " + dir, errno);
         if (mode == Mode::Existing) return std::unique_ptr<DiskStore>{};
@@ -74,7 +74,8 @@ Expected<std::optional<std::string>> DiskStore::read(const std::string& name) co
         if (n < 0) return fail_errno(Code::Io, "read " + path(name), errno);
         if (n == 0) break;
         out.append(buf, static_cast<std::size_t>(n));
-        if (out.size() > 64 * 1024) return fail(Code::Io, "read " + path(name) + ": unexpectedly large file");
+        if (out.size() > 64 * 1024)
+            return fail(Code::Io, "read " + path(name) + ": unexpectedly large file");
     }
     return std::optional<std::string>{std::move(out)};
 }
@@ -148,10 +149,12 @@ Expected<bool> DiskStore::reserve(const ip::Addr& addr, const Attachment& who) {
     return fail_errno(Code::Io, "create lease " + path(name), err);
 }
 
-Expected<> DiskStore::release(const ip::Addr& addr) { return remove(addr.str()); }
+Expected<> DiskStore::release(const ip::Addr& addr) {
+    return remove(addr.str());
+}
 
 Expected<bool> DiskStore::is_leased(const ip::Addr& addr) {
-    struct stat st{};
+    struct stat st {};
     if (::fstatat(dirfd_.get(), addr.str().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return true;
     if (errno == ENOENT) return false;
     return fail_errno(Code::Io, "stat " + path(addr.str()), errno);

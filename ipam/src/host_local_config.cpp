@@ -20,8 +20,10 @@ namespace {
 Expected<ip::Addr> requested_addr(std::string_view text, std::string_view source) {
     auto slash = text.find('/');
     std::optional<ip::Addr> a;
-    if (slash == std::string_view::npos) a = ip::Addr::parse(text);
-    else if (auto n = ip::Net::parse(text)) a = n->addr;
+    if (slash == std::string_view::npos)
+        a = ip::Addr::parse(text);
+    else if (auto n = ip::Net::parse(text))
+        a = n->addr;
     if (!a)
         return fail(Code::InvalidConfig, "requested IP \"" + std::string(text) + "\" in " +
                                              std::string(source) + " is not an IP address");
@@ -31,10 +33,12 @@ Expected<ip::Addr> requested_addr(std::string_view text, std::string_view source
 Expected<> add_list(const json& list, std::string_view source, std::vector<ip::Addr>& out) {
     if (list.is_null()) return {};
     if (!list.is_array())
-        return fail(Code::InvalidConfig, std::string(source) + " must be a list of IP strings, got " + list.dump());
+        return fail(Code::InvalidConfig,
+                    std::string(source) + " must be a list of IP strings, got " + list.dump());
     for (const auto& e : list) {
         if (!e.is_string())
-            return fail(Code::InvalidConfig, std::string(source) + " must be a list of IP strings, got " + e.dump());
+            return fail(Code::InvalidConfig,
+                        std::string(source) + " must be a list of IP strings, got " + e.dump());
         out.push_back(NETLIB_TRY(requested_addr(e.get<std::string>(), source)));
     }
     return {};
@@ -43,10 +47,12 @@ Expected<> add_list(const json& list, std::string_view source, std::vector<ip::A
 Expected<std::vector<ip::Addr>> requested_addrs(const cni::Request& req) {
     std::vector<ip::Addr> all;
     if (auto arg = req.arg("IP"))
-        for (const auto& item : split_list(*arg)) all.push_back(NETLIB_TRY(requested_addr(item, "CNI_ARGS IP")));
+        for (const auto& item : split_list(*arg))
+            all.push_back(NETLIB_TRY(requested_addr(item, "CNI_ARGS IP")));
     if (auto a = req.config.find("args"); a != req.config.end() && a->is_object())
         if (auto c = a->find("cni"); c != a->end() && c->is_object())
-            if (auto ips = c->find("ips"); ips != c->end()) NETLIB_TRYV(add_list(*ips, "args.cni.ips", all));
+            if (auto ips = c->find("ips"); ips != c->end())
+                NETLIB_TRYV(add_list(*ips, "args.cni.ips", all));
     NETLIB_TRYV(add_list(req.runtime_config("ips"), "runtimeConfig.ips", all));
     std::vector<ip::Addr> unique;
     for (const auto& a : all)
@@ -59,16 +65,17 @@ Expected<std::vector<RangeSet>> range_sets(const cni::Request& req, const json& 
     std::vector<RangeSet> sets;
     if (const auto& rc = req.runtime_config("ipRanges"); !rc.is_null())
         sets = NETLIB_TRY(parse_range_sets(rc, "runtimeConfig.ipRanges"));
-    if (auto s = ipam.find("subnet"); s != ipam.end() && !s->is_null() &&
-                                      !(s->is_string() && s->get<std::string>().empty()))
+    if (auto s = ipam.find("subnet");
+        s != ipam.end() && !s->is_null() && !(s->is_string() && s->get<std::string>().empty()))
         sets.push_back(RangeSet{{NETLIB_TRY(parse_range(ipam, "ipam"))}});
     if (auto r = ipam.find("ranges"); r != ipam.end() && !r->is_null()) {
         auto more = NETLIB_TRY(parse_range_sets(*r, "ipam.ranges"));
         sets.insert(sets.end(), more.begin(), more.end());
     }
     if (sets.empty())
-        return fail(Code::InvalidConfig, "no IP ranges specified: set ipam.ranges "
-                                         "([[{\"subnet\": \"10.1.0.0/24\"}]]) or ipam.subnet");
+        return fail(Code::InvalidConfig,
+                    "no IP ranges specified: set ipam.ranges "
+                    "([[{\"subnet\": \"10.1.0.0/24\"}]]) or ipam.subnet");
     NETLIB_TRYV(check_disjoint(sets));
     return sets;
 }

@@ -10,7 +10,9 @@ constexpr std::size_t kNameMax = 255;
 
 // Go's strings.TrimSpace for the ASCII whitespace lease files can contain.
 std::string_view trim(std::string_view s) {
-    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
+    auto ws = [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+    };
     while (!s.empty() && ws(s.front())) s.remove_prefix(1);
     while (!s.empty() && ws(s.back())) s.remove_suffix(1);
     return s;
@@ -21,7 +23,9 @@ std::string last_reserved_name(std::size_t set) {
     return std::string(kLastReservedPrefix) + std::to_string(set);
 }
 
-std::string lease_content(const Attachment& who) { return who.container_id + "\r\n" + who.ifname; }
+std::string lease_content(const Attachment& who) {
+    return who.container_id + "\r\n" + who.ifname;
+}
 
 Lease parse_lease(const ip::Addr& addr, std::string_view content) {
     content = trim(content);

@@ -11,7 +11,9 @@ bool Range::overlaps(const Range& o) const noexcept {
     return start <= o.end && o.start <= end;
 }
 
-std::string Range::str() const { return start.str() + "-" + end.str(); }
+std::string Range::str() const {
+    return start.str() + "-" + end.str();
+}
 
 const Range* RangeSet::range_for(const ip::Addr& a) const noexcept {
     for (const auto& r : ranges)

@@ -10,7 +10,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string family_name(const ip::Addr& a) { return a.is_v4() ? "IPv4" : "IPv6"; }
+std::string family_name(const ip::Addr& a) {
+    return a.is_v4() ? "IPv4" : "IPv6";
+}
 
 // An optional address key; absent or null -> nullopt.
 Expected<std::optional<ip::Addr>> addr_key(const json& j, const char* key, std::string_view where) {
@@ -19,8 +21,8 @@ Expected<std::optional<ip::Addr>> addr_key(const json& j, const char* key, std::
     if (it->is_string()) {
         if (auto a = ip::Addr::parse(it->get<std::string>())) return std::optional<ip::Addr>{*a};
     }
-    return fail(Code::InvalidConfig, std::string(where) + ": \"" + key + "\" must be an IP address, got " +
-                                         it->dump());
+    return fail(Code::InvalidConfig,
+                std::string(where) + ": \"" + key + "\" must be an IP address, got " + it->dump());
 }
 
 Expected<ip::Net> subnet_key(const json& j, std::string_view where) {
@@ -30,20 +32,22 @@ Expected<ip::Net> subnet_key(const json& j, std::string_view where) {
     std::optional<ip::Net> n;
     if (it->is_string()) n = ip::Net::parse(it->get<std::string>());
     if (!n)
-        return fail(Code::InvalidConfig, std::string(where) + ": \"subnet\" must be a CIDR such as "
-                                         "10.1.0.0/24, got " + it->dump());
+        return fail(Code::InvalidConfig, std::string(where) +
+                                             ": \"subnet\" must be a CIDR such as "
+                                             "10.1.0.0/24, got " +
+                                             it->dump());
     // Two addresses are the least that leaves one to allocate besides network and gateway
     // (v4 also loses the broadcast address), hence the reference's /30 and /126 limits.
     if (n->prefix > n->addr.bits() - 2)
-        return fail(Code::InvalidConfig,
-                    std::string(where) + ": Network " + n->str() + " too small to allocate from (an " +
-                        family_name(n->addr) + " subnet needs a prefix of /" +
-                        std::to_string(n->addr.bits() - 2) + " or shorter)");
+        return fail(Code::InvalidConfig, std::string(where) + ": Network " + n->str() +
+                                             " too small to allocate from (an " +
+                                             family_name(n->addr) + " subnet needs a prefix of /" +
+                                             std::to_string(n->addr.bits() - 2) + " or shorter)");
     if (n->has_host_bits())
         return fail(Code::InvalidConfig, std::string(where) + ": Network " + n->str() +
                                              " has host bits set. For a subnet mask of length " +
-                                             std::to_string(n->prefix) + " the network address is " +
-                                             n->network().str());
+                                             std::to_string(n->prefix) +
+                                             " the network address is " + n->network().str());
     return *n;
 }
 
@@ -62,8 +66,8 @@ Expected<ip::Addr> in_subnet(const json& j, const char* key, ip::Addr def, const
 
 Expected<Range> parse_range(const json& j, std::string_view where) {
     if (!j.is_object())
-        return fail(Code::InvalidConfig, std::string(where) + " must be an object with a \"subnet\", got " +
-                                             j.dump());
+        return fail(Code::InvalidConfig,
+                    std::string(where) + " must be an object with a \"subnet\", got " + j.dump());
     Range r;
     r.subnet = NETLIB_TRY(subnet_key(j, where));
     const ip::Addr first = r.subnet.network().next();
@@ -80,7 +84,8 @@ Expected<Range> parse_range(const json& j, std::string_view where) {
 
 Expected<RangeSet> parse_range_set(const json& j, std::string_view where) {
     if (!j.is_array())
-        return fail(Code::InvalidConfig, std::string(where) + " must be a list of ranges, got " + j.dump());
+        return fail(Code::InvalidConfig,
+                    std::string(where) + " must be a list of ranges, got " + j.dump());
     if (j.empty()) return fail(Code::InvalidConfig, std::string(where) + ": empty range set");
     RangeSet set;
     for (std::size_t i = 0; i < j.size(); ++i) {
@@ -89,11 +94,12 @@ Expected<RangeSet> parse_range_set(const json& j, std::string_view where) {
         if (!set.ranges.empty() && r.start.family() != set.family())
             return fail(Code::InvalidConfig, std::string(where) + ": mixed address families (" +
                                                  set.ranges.front().subnet.str() + " and " +
-                                                 r.subnet.str() + "); use one range set per family");
+                                                 r.subnet.str() +
+                                                 "); use one range set per family");
         for (const auto& o : set.ranges)
             if (o.overlaps(r))
-                return fail(Code::InvalidConfig, std::string(where) + ": ranges " + o.str() + " and " +
-                                                     r.str() + " overlap");
+                return fail(Code::InvalidConfig, std::string(where) + ": ranges " + o.str() +
+                                                     " and " + r.str() + " overlap");
         set.ranges.push_back(std::move(r));
     }
     return set;
@@ -101,11 +107,14 @@ Expected<RangeSet> parse_range_set(const json& j, std::string_view where) {
 
 Expected<std::vector<RangeSet>> parse_range_sets(const json& j, std::string_view where) {
     if (!j.is_array())
-        return fail(Code::InvalidConfig, std::string(where) + " must be a list of range sets "
-                                         "([[{\"subnet\": ...}], ...]), got " + j.dump());
+        return fail(Code::InvalidConfig, std::string(where) +
+                                             " must be a list of range sets "
+                                             "([[{\"subnet\": ...}], ...]), got " +
+                                             j.dump());
     std::vector<RangeSet> out;
     for (std::size_t i = 0; i < j.size(); ++i)
-        out.push_back(NETLIB_TRY(parse_range_set(j[i], std::string(where) + "[" + std::to_string(i) + "]")));
+        out.push_back(
+            NETLIB_TRY(parse_range_set(j[i], std::string(where) + "[" + std::to_string(i) + "]")));
     return out;
 }
 
@@ -113,9 +122,10 @@ Expected<> check_disjoint(std::span<const RangeSet> sets) {
     for (std::size_t i = 0; i < sets.size(); ++i)
         for (std::size_t k = i + 1; k < sets.size(); ++k)
             if (sets[i].overlaps(sets[k]))
-                return fail(Code::InvalidConfig, "range set " + std::to_string(i) + " (" + sets[i].str() +
-                                                     ") overlaps with range set " + std::to_string(k) +
-                                                     " (" + sets[k].str() + ")");
+                return fail(Code::InvalidConfig, "range set " + std::to_string(i) + " (" +
+                                                     sets[i].str() + ") overlaps with range set " +
+                                                     std::to_string(k) + " (" + sets[k].str() +
+                                                     ")");
     return {};
 }
 

@@ -28,10 +28,14 @@ netlib::cni::Dns parse_resolv_conf(std::string_view text) {
         auto f = fields(text.substr(0, nl));
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         if (f.size() < 2 || f[0].front() == '#' || f[0].front() == ';') continue;
-        if (f[0] == "nameserver") dns.nameservers.emplace_back(f[1]);
-        else if (f[0] == "domain") dns.domain = std::string(f[1]);
-        else if (f[0] == "search") dns.search.insert(dns.search.end(), f.begin() + 1, f.end());
-        else if (f[0] == "options") dns.options.insert(dns.options.end(), f.begin() + 1, f.end());
+        if (f[0] == "nameserver")
+            dns.nameservers.emplace_back(f[1]);
+        else if (f[0] == "domain")
+            dns.domain = std::string(f[1]);
+        else if (f[0] == "search")
+            dns.search.insert(dns.search.end(), f.begin() + 1, f.end());
+        else if (f[0] == "options")
+            dns.options.insert(dns.options.end(), f.begin() + 1, f.end());
     }
     return dns;
 }

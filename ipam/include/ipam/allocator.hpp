@@ -12,7 +12,7 @@
 namespace ipam {
 
 class Allocator {
-public:
+  public:
     Allocator(Store& store, std::span<const RangeSet> sets) : store_(store), sets_(sets) {}
 
     // One IpConfig per range set, in set order. Each requested address must lie in a range
@@ -26,8 +26,9 @@ public:
     // Indices of the range sets in which no address is free (STATUS).
     Expected<std::vector<std::size_t>> exhausted();
 
-private:
-    Expected<std::vector<std::optional<ip::Addr>>> assign_requested(std::span<const ip::Addr> requested) const;
+  private:
+    Expected<std::vector<std::optional<ip::Addr>>> assign_requested(
+        std::span<const ip::Addr> requested) const;
     Expected<> check_duplicate(const Attachment& who) const;
     Expected<netlib::cni::IpConfig> take(std::size_t set, const Attachment& who,
                                          const std::optional<ip::Addr>& requested);

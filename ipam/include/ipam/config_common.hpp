@@ -18,7 +18,8 @@ Expected<const nlohmann::json*> ipam_section(const netlib::cni::Request& req);
 
 // [{"dst": CIDR, "gw"?: IP, "mtu"?, "advmss"?, "priority"?, "table"?, "scope"?}]; dst is
 // stored as its network (like Go's ParseCIDR). Absent or null -> empty.
-Expected<std::vector<netlib::cni::Route>> parse_routes(const nlohmann::json& obj, std::string_view key);
+Expected<std::vector<netlib::cni::Route>> parse_routes(const nlohmann::json& obj,
+                                                       std::string_view key);
 
 // {"nameservers": [..], "domain": "", "search": [..], "options": [..]}. Absent -> empty.
 Expected<netlib::cni::Dns> parse_dns(const nlohmann::json& obj, std::string_view key);

@@ -19,7 +19,7 @@
 namespace ipam {
 
 class DiskStore final : public Store {
-public:
+  public:
     enum class Mode { Create, Existing };
 
     // Opens <data_dir>/<network> (Create: making it and its parents) and takes its lock.
@@ -44,7 +44,7 @@ public:
     Expected<std::vector<Lease>> leases() override;
     Expected<> forget_except(std::span<const Attachment> valid) override;
 
-private:
+  private:
     DiskStore(std::string dir, netlib::sys::Fd dirfd, netlib::sys::FileLock lock);
 
     // Small-file primitives relative to the directory fd.

@@ -44,7 +44,7 @@ struct RangeSet {
 // set) or from the first range's start, across the ranges in order, wrapping around, and
 // skipping each range's gateway. Every allocatable address is produced exactly once.
 class Cursor {
-public:
+  public:
     Cursor(const RangeSet& set, std::optional<ip::Addr> last);
 
     struct Pos {
@@ -53,7 +53,7 @@ public:
     };
     std::optional<Pos> next();
 
-private:
+  private:
     Pos successor(const Pos& p) const;
 
     const RangeSet* set_;

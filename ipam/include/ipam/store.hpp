@@ -32,7 +32,7 @@ struct Lease {
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     // Claim `addr` for `who`. false (not an error) when the address is already leased.

@@ -13,9 +13,13 @@ using nlohmann::json;
 
 namespace {
 
-ip::Addr A(const std::string& s) { return *ip::Addr::parse(s); }
+ip::Addr A(const std::string& s) {
+    return *ip::Addr::parse(s);
+}
 
-std::vector<RangeSet> sets(const char* j) { return *parse_range_sets(json::parse(j), "ipam.ranges"); }
+std::vector<RangeSet> sets(const char* j) {
+    return *parse_range_sets(json::parse(j), "ipam.ranges");
+}
 
 const Attachment kC1{"c1", "eth0"};
 
@@ -68,13 +72,16 @@ TEST_F(AllocatorTest, StaleLastReservedOutsideRangesRestartsAtBeginning) {
 }
 
 TEST_F(AllocatorTest, ExhaustionIs101AndNamesTheRange) {
-    for (auto a : {"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"}) store.put(a, "x", std::string("e") + a);
+    for (auto a : {"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"})
+        store.put(a, "x", std::string("e") + a);
     auto r = alloc(kC1);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, 101);
-    EXPECT_NE(r.error().msg.find("no IP addresses available in range set 0 (10.0.0.1-10.0.0.6)"), std::string::npos)
+    EXPECT_NE(r.error().msg.find("no IP addresses available in range set 0 (10.0.0.1-10.0.0.6)"),
+              std::string::npos)
         << r.error().msg;
-    EXPECT_NE(r.error().msg.find("container c1 interface eth0"), std::string::npos) << r.error().msg;
+    EXPECT_NE(r.error().msg.find("container c1 interface eth0"), std::string::npos)
+        << r.error().msg;
 }
 
 TEST_F(AllocatorTest, DuplicateAllocationIs102) {
@@ -82,7 +89,8 @@ TEST_F(AllocatorTest, DuplicateAllocationIs102) {
     auto r = alloc(kC1);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, 102);
-    EXPECT_NE(r.error().msg.find("10.0.0.2 has been allocated to container c1 interface eth0"), std::string::npos)
+    EXPECT_NE(r.error().msg.find("10.0.0.2 has been allocated to container c1 interface eth0"),
+              std::string::npos)
         << r.error().msg;
     EXPECT_NE(r.error().msg.find("duplicate allocation is not allowed"), std::string::npos);
     EXPECT_EQ(store.leased.size(), 1u);
@@ -105,7 +113,10 @@ struct RequestCase {
 };
 
 const RequestCase kRequestCases[] = {
-    {"taken", {"10.0.0.3"}, 102, "requested IP address 10.0.0.3 is already allocated in range set 0"},
+    {"taken",
+     {"10.0.0.3"},
+     102,
+     "requested IP address 10.0.0.3 is already allocated in range set 0"},
     {"gateway", {"10.0.0.1"}, 102, "requested IP 10.0.0.1 is the gateway of range set 0"},
     {"outside_subnet", {"10.9.0.3"}, 7, "requested IP 10.9.0.3 is not in any range"},
     {"broadcast", {"10.0.0.7"}, 7, "requested IP 10.0.0.7 is not in any range"},
@@ -152,8 +163,10 @@ TEST(AllocatorMulti, AllOrNothingAcrossFamilies) {
     auto r = Allocator(store, rs).allocate(kC1, {});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, 101);
-    EXPECT_NE(r.error().msg.find("range set 1 (2001:db8::1-2001:db8::3)"), std::string::npos) << r.error().msg;
-    EXPECT_FALSE(store.leased.contains(A("10.0.0.2"))) << "v4 lease of the failed ADD must be released";
+    EXPECT_NE(r.error().msg.find("range set 1 (2001:db8::1-2001:db8::3)"), std::string::npos)
+        << r.error().msg;
+    EXPECT_FALSE(store.leased.contains(A("10.0.0.2")))
+        << "v4 lease of the failed ADD must be released";
     EXPECT_EQ(store.leased.size(), 2u);
     EXPECT_FALSE(store.index.contains({"c1", "eth0"}));
 }
@@ -172,7 +185,8 @@ TEST(AllocatorCost, RoundRobinProbesOnceWithManyLeases) {
     FakeStore store;
     auto rs = sets(R"([[{"subnet":"10.0.0.0/16"}]])");
     Allocator alloc(store, rs);
-    for (int i = 0; i < 5000; ++i) ASSERT_TRUE(alloc.allocate({"c" + std::to_string(i), "eth0"}, {}));
+    for (int i = 0; i < 5000; ++i)
+        ASSERT_TRUE(alloc.allocate({"c" + std::to_string(i), "eth0"}, {}));
     store.reserve_calls = 0;
     auto r = alloc.allocate({"last", "eth0"}, {});
     ASSERT_TRUE(r);
@@ -195,11 +209,11 @@ TEST(AllocatorStatus, ReportsExhaustedSets) {
 TEST(Gc, ReleasesLeasesOfUnlistedAttachments) {
     FakeStore store;
     store.put("10.0.0.2", "keep", "eth0");
-    store.put("10.0.0.3", "keep", "eth1");    // same container, interface not listed
+    store.put("10.0.0.3", "keep", "eth1");  // same container, interface not listed
     store.put("10.0.0.4", "gone", "eth0");
     store.put("10.0.0.5", "keep", std::nullopt);  // legacy id-only: matches on id
     store.put("10.0.0.6", "old", std::nullopt);
-    store.put("10.0.0.7", "", std::nullopt);      // empty file: crash residue
+    store.put("10.0.0.7", "", std::nullopt);  // empty file: crash residue
     store.index[{"keep", "eth0"}] = {A("10.0.0.2")};
     store.index[{"gone", "eth0"}] = {A("10.0.0.4")};
     std::vector<Attachment> valid{{"keep", "eth0"}, {"other", "eth0"}};

@@ -12,7 +12,8 @@ namespace cni = netlib::cni;
 
 namespace {
 
-cni::Request request(const char* config, std::vector<std::pair<std::string, std::string>> args = {}) {
+cni::Request request(const char* config,
+                     std::vector<std::pair<std::string, std::string>> args = {}) {
     cni::Request r;
     r.config = json::parse(config);
     r.name = r.config.value("name", "net1");
@@ -63,7 +64,8 @@ TEST(HostLocalConfig, RequestedAddressesMergedInOrderWithoutDuplicates) {
         "ipam":{"ranges":[[{"subnet":"10.0.0.0/24"}]]}})",
                                             {{"IP", "10.0.0.5, 10.0.0.6"}}));
     ASSERT_TRUE(c) << c.error().msg;
-    EXPECT_EQ(strs(c->requested), (V{"10.0.0.5", "10.0.0.6", "10.0.0.7", "2001:db8::7", "10.0.0.8"}));
+    EXPECT_EQ(strs(c->requested),
+              (V{"10.0.0.5", "10.0.0.6", "10.0.0.7", "2001:db8::7", "10.0.0.8"}));
 }
 
 struct BadCase {
@@ -77,23 +79,42 @@ const BadCase kBad[] = {
     {"no_ipam", R"({"name":"n"})", {}, "IPAM config missing 'ipam' key"},
     {"ipam_not_object", R"({"name":"n","ipam":"host-local"})", {}, "\"ipam\" must be an object"},
     {"no_ranges", R"({"name":"n","ipam":{"type":"host-local"}})", {}, "no IP ranges specified"},
-    {"bad_cni_args_ip", R"({"name":"n","ipam":{"subnet":"10.0.0.0/24"}})", {{"IP", "10.0.0.300"}},
+    {"bad_cni_args_ip",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/24"}})",
+     {{"IP", "10.0.0.300"}},
      "requested IP \"10.0.0.300\" in CNI_ARGS IP is not an IP address"},
-    {"bad_args_ips", R"({"name":"n","args":{"cni":{"ips":[5]}},"ipam":{"subnet":"10.0.0.0/24"}})", {},
+    {"bad_args_ips",
+     R"({"name":"n","args":{"cni":{"ips":[5]}},"ipam":{"subnet":"10.0.0.0/24"}})",
+     {},
      "args.cni.ips must be a list of IP strings"},
-    {"bad_runtime_ips", R"({"name":"n","runtimeConfig":{"ips":"10.0.0.5"},"ipam":{"subnet":"10.0.0.0/24"}})", {},
+    {"bad_runtime_ips",
+     R"({"name":"n","runtimeConfig":{"ips":"10.0.0.5"},"ipam":{"subnet":"10.0.0.0/24"}})",
+     {},
      "runtimeConfig.ips must be a list"},
-    {"route_no_dst", R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","routes":[{"gw":"10.0.0.1"}]}})", {},
+    {"route_no_dst",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","routes":[{"gw":"10.0.0.1"}]}})",
+     {},
      "ipam.routes[0].dst must be a CIDR"},
-    {"route_bad_gw", R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","routes":[{"dst":"0.0.0.0/0","gw":"x"}]}})", {},
+    {"route_bad_gw",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","routes":[{"dst":"0.0.0.0/0","gw":"x"}]}})",
+     {},
      "ipam.routes[0].gw must be an IP address"},
-    {"route_family_mix", R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","routes":[{"dst":"::/0","gw":"10.0.0.1"}]}})",
-     {}, "different address families"},
-    {"data_dir_type", R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","dataDir":7}})", {}, "\"dataDir\" must be a string"},
-    {"legacy_range_invalid", R"({"name":"n","ipam":{"subnet":"10.0.0.0/31"}})", {},
+    {"route_family_mix",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","routes":[{"dst":"::/0","gw":"10.0.0.1"}]}})",
+     {},
+     "different address families"},
+    {"data_dir_type",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","dataDir":7}})",
+     {},
+     "\"dataDir\" must be a string"},
+    {"legacy_range_invalid",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/31"}})",
+     {},
      "ipam: Network 10.0.0.0/31 too small"},
-    {"legacy_overlaps_ranges", R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","ranges":[[{"subnet":"10.0.0.0/25"}]]}})",
-     {}, "range set 0 (10.0.0.1-10.0.0.254) overlaps with range set 1"},
+    {"legacy_overlaps_ranges",
+     R"({"name":"n","ipam":{"subnet":"10.0.0.0/24","ranges":[[{"subnet":"10.0.0.0/25"}]]}})",
+     {},
+     "range set 0 (10.0.0.1-10.0.0.254) overlaps with range set 1"},
 };
 
 class HostLocalBad : public ::testing::TestWithParam<BadCase> {};
@@ -110,7 +131,8 @@ INSTANTIATE_TEST_SUITE_P(Table, HostLocalBad, ::testing::ValuesIn(kBad),
                          [](const auto& p) { return std::string(p.param.name); });
 
 TEST(HostLocalConfig, StoreConfigIgnoresBrokenRanges) {
-    auto s = load_store_config(request(R"({"name":"n","ipam":{"subnet":"10.0.0.0/31","dataDir":"/tmp/d"}})"));
+    auto s = load_store_config(
+        request(R"({"name":"n","ipam":{"subnet":"10.0.0.0/31","dataDir":"/tmp/d"}})"));
     ASSERT_TRUE(s) << s.error().msg;
     EXPECT_EQ(s->data_dir, "/tmp/d");
     EXPECT_EQ(s->network, "n");
@@ -119,7 +141,8 @@ TEST(HostLocalConfig, StoreConfigIgnoresBrokenRanges) {
 TEST(ResolvConf, ParsesLikeTheReference) {
     auto d = parse_resolv_conf(
         "# comment\n; other comment\nnameserver 10.0.0.53\nnameserver  2001:db8::53 \n"
-        "domain example.com\nsearch a.example b.example\noptions ndots:2 edns0\nsortlist x\nnameserver\n"
+        "domain example.com\nsearch a.example b.example\noptions ndots:2 edns0\nsortlist "
+        "x\nnameserver\n"
         "\tsearch c.example\r\n");
     EXPECT_EQ(d.nameservers, (V{"10.0.0.53", "2001:db8::53"}));
     EXPECT_EQ(d.domain, "example.com");
@@ -136,7 +159,8 @@ TEST(ResolvConf, MissingFileIsAnErrorNamingTheKey) {
 
 std::vector<std::string> addrs(const StaticConfig& c) {
     std::vector<std::string> out;
-    for (const auto& a : c.addresses) out.push_back(a.address.str() + (a.gateway ? " gw " + a.gateway->str() : ""));
+    for (const auto& a : c.addresses)
+        out.push_back(a.address.str() + (a.gateway ? " gw " + a.gateway->str() : ""));
     return out;
 }
 
@@ -153,10 +177,12 @@ TEST(StaticConfig, AddressesRoutesDns) {
 }
 
 TEST(StaticConfig, CniArgsAppendAndGatewayGoesToContainingAddress) {
-    auto c = load_static_config(request(R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1/24"}]}})",
-                                        {{"IP", "10.20.0.5/16,2001:db8::5/64"}, {"GATEWAY", "10.20.0.1, 2001:db8::1"}}));
+    auto c = load_static_config(
+        request(R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1/24"}]}})",
+                {{"IP", "10.20.0.5/16,2001:db8::5/64"}, {"GATEWAY", "10.20.0.1, 2001:db8::1"}}));
     ASSERT_TRUE(c) << c.error().msg;
-    EXPECT_EQ(addrs(*c), (V{"10.10.0.1/24", "10.20.0.5/16 gw 10.20.0.1", "2001:db8::5/64 gw 2001:db8::1"}));
+    EXPECT_EQ(addrs(*c),
+              (V{"10.10.0.1/24", "10.20.0.5/16 gw 10.20.0.1", "2001:db8::5/64 gw 2001:db8::1"}));
 }
 
 TEST(StaticConfig, RuntimeConfigBeatsArgsBeatsCniArgs) {
@@ -173,23 +199,45 @@ TEST(StaticConfig, RuntimeConfigBeatsArgsBeatsCniArgs) {
 }
 
 const BadCase kStaticBad[] = {
-    {"address_not_cidr", R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1"}]}})", {},
+    {"address_not_cidr",
+     R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1"}]}})",
+     {},
      "ipam.addresses[0]: address must be in CIDR notation"},
-    {"address_missing", R"({"name":"n","ipam":{"addresses":[{"gateway":"10.10.0.1"}]}})", {},
+    {"address_missing",
+     R"({"name":"n","ipam":{"addresses":[{"gateway":"10.10.0.1"}]}})",
+     {},
      "must be an object with an \"address\""},
-    {"gateway_bad", R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1/24","gateway":"x"}]}})", {},
+    {"gateway_bad",
+     R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1/24","gateway":"x"}]}})",
+     {},
      "ipam.addresses[0].gateway must be an IP address"},
-    {"gateway_family", R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1/24","gateway":"::1"}]}})", {},
+    {"gateway_family",
+     R"({"name":"n","ipam":{"addresses":[{"address":"10.10.0.1/24","gateway":"::1"}]}})",
+     {},
      "different address families"},
-    {"cni_args_ip", R"({"name":"n","ipam":{}})", {{"IP", "10.1.1.1"}}, "CNI_ARGS IP: address must be in CIDR"},
-    {"cni_args_gateway_bad", R"({"name":"n","ipam":{}})", {{"IP", "10.1.1.1/24"}, {"GATEWAY", "10.1.1"}},
+    {"cni_args_ip",
+     R"({"name":"n","ipam":{}})",
+     {{"IP", "10.1.1.1"}},
+     "CNI_ARGS IP: address must be in CIDR"},
+    {"cni_args_gateway_bad",
+     R"({"name":"n","ipam":{}})",
+     {{"IP", "10.1.1.1/24"}, {"GATEWAY", "10.1.1"}},
      "CNI_ARGS GATEWAY: invalid gateway address"},
-    {"cni_args_gateway_unmatched", R"({"name":"n","ipam":{}})", {{"IP", "10.1.1.1/24"}, {"GATEWAY", "10.2.0.1"}},
+    {"cni_args_gateway_unmatched",
+     R"({"name":"n","ipam":{}})",
+     {{"IP", "10.1.1.1/24"}, {"GATEWAY", "10.2.0.1"}},
      "10.2.0.1 is not in the subnet of any configured address"},
-    {"runtime_ips_not_cidr", R"({"name":"n","runtimeConfig":{"ips":["10.0.0.1"]},"ipam":{}})", {},
+    {"runtime_ips_not_cidr",
+     R"({"name":"n","runtimeConfig":{"ips":["10.0.0.1"]},"ipam":{}})",
+     {},
      "runtimeConfig.ips: address must be in CIDR notation"},
-    {"dns_not_object", R"({"name":"n","ipam":{"dns":["8.8.8.8"]}})", {}, "ipam.dns must be an object"},
-    {"dns_bad_list", R"({"name":"n","ipam":{"dns":{"nameservers":"8.8.8.8"}}})", {},
+    {"dns_not_object",
+     R"({"name":"n","ipam":{"dns":["8.8.8.8"]}})",
+     {},
+     "ipam.dns must be an object"},
+    {"dns_bad_list",
+     R"({"name":"n","ipam":{"dns":{"nameservers":"8.8.8.8"}}})",
+     {},
      "ipam.dns.nameservers must be a list of strings"},
 };
 

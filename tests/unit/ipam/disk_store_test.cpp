@@ -15,7 +15,9 @@ using namespace ipam::testing;
 
 namespace {
 
-ip::Addr A(const std::string& s) { return *ip::Addr::parse(s); }
+ip::Addr A(const std::string& s) {
+    return *ip::Addr::parse(s);
+}
 const Attachment kC1{"c1", "eth0"};
 
 struct DiskStoreTest : ::testing::Test {
@@ -52,8 +54,9 @@ TEST_F(DiskStoreTest, ReserveWritesReferenceLayout) {
     EXPECT_EQ(slurp(at("last_reserved_ip.1")), "2001:db8::a");
     EXPECT_EQ(*s->last_reserved(1), A("2001:db8::a"));
     s.reset();
-    EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"10.0.0.2", "2001:db8::a", "last_reserved_ip.0",
-                                                       "last_reserved_ip.1", "lock"}));
+    EXPECT_EQ(list_dir(dir),
+              (std::vector<std::string>{"10.0.0.2", "2001:db8::a", "last_reserved_ip.0",
+                                        "last_reserved_ip.1", "lock"}));
 }
 
 TEST_F(DiskStoreTest, LockIsHeldForTheStoreLifetime) {
@@ -116,12 +119,14 @@ TEST_F(DiskStoreTest, ReferenceLeasesWithoutIndexAreFoundByScan) {
     spit(at("10.0.0.5"), "c1\r\neth0");
     spit(at("10.0.0.6"), "c1\r\neth1");
     spit(at("10.0.0.7"), "c2\r\neth0");
-    spit(at("2001:db8::5"), "c1\r\neth0\n");  // trailing whitespace is trimmed, as the reference does
-    spit(at("2001:DB8::9"), "c1\r\neth0");     // not a canonical lease name: not a lease
+    spit(at("2001:db8::5"),
+         "c1\r\neth0\n");                   // trailing whitespace is trimmed, as the reference does
+    spit(at("2001:DB8::9"), "c1\r\neth0");  // not a canonical lease name: not a lease
     EXPECT_TRUE(s->held_fast(kC1)->empty()) << "fast lookup only trusts our index";
     EXPECT_EQ(*s->held(kC1), (std::vector{A("10.0.0.5"), A("2001:db8::5")}));
     EXPECT_EQ(*s->release_all(kC1), (std::vector{A("10.0.0.5"), A("2001:db8::5")}));
-    EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"10.0.0.6", "10.0.0.7", "2001:DB8::9", "lock"}));
+    EXPECT_EQ(list_dir(dir),
+              (std::vector<std::string>{"10.0.0.6", "10.0.0.7", "2001:DB8::9", "lock"}));
 }
 
 TEST_F(DiskStoreTest, LegacyIdOnlyLeasesMatchWhenNoFullMatchExists) {
@@ -129,7 +134,8 @@ TEST_F(DiskStoreTest, LegacyIdOnlyLeasesMatchWhenNoFullMatchExists) {
     spit(at("10.0.0.5"), "c1");
     EXPECT_EQ(*s->held(kC1), std::vector{A("10.0.0.5")});
     spit(at("10.0.0.6"), "c1\r\neth0");
-    EXPECT_EQ(*s->held(kC1), std::vector{A("10.0.0.6")}) << "like the reference: legacy only as a fallback";
+    EXPECT_EQ(*s->held(kC1), std::vector{A("10.0.0.6")})
+        << "like the reference: legacy only as a fallback";
     ASSERT_TRUE(s->release_all(kC1));
     ASSERT_TRUE(s->release_all(kC1));
     EXPECT_EQ(list_dir(dir), std::vector<std::string>{"lock"});
@@ -182,22 +188,23 @@ TEST_F(DiskStoreTest, GcReleasesUnlistedAndResidueKeepsBookkeeping) {
     auto s = open();
     spit(at("10.0.0.2"), "keep\r\neth0");
     spit(at("10.0.0.3"), "gone\r\neth0");
-    spit(at("10.0.0.4"), "keep");       // legacy, id is valid
-    spit(at("10.0.0.5"), "");           // reference killed between create and write
+    spit(at("10.0.0.4"), "keep");  // legacy, id is valid
+    spit(at("10.0.0.5"), "");      // reference killed between create and write
     spit(at("netrun-attach.keep:eth0"), "netrun-index v1\n10.0.0.2\n");
     spit(at("netrun-attach.gone:eth0"), "netrun-index v1\n10.0.0.3\n");
     spit(at("last_reserved_ip.0"), "10.0.0.5");
     spit(at("notes.txt"), "gone\r\neth0");  // not ours, not a lease: left alone
     std::vector<Attachment> valid{{"keep", "eth0"}};
     ASSERT_TRUE(collect_garbage(*s, valid));
-    EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"10.0.0.2", "10.0.0.4", "last_reserved_ip.0", "lock",
-                                                       "netrun-attach.keep:eth0", "notes.txt"}));
+    EXPECT_EQ(list_dir(dir),
+              (std::vector<std::string>{"10.0.0.2", "10.0.0.4", "last_reserved_ip.0", "lock",
+                                        "netrun-attach.keep:eth0", "notes.txt"}));
 }
 
 TEST_F(DiskStoreTest, AllocatorOverDiskStore) {
     auto s = open();
-    std::vector<RangeSet> sets{RangeSet{{Range{*ip::Net::parse("10.0.0.0/29"), A("10.0.0.1"), A("10.0.0.6"),
-                                               A("10.0.0.1")}}}};
+    std::vector<RangeSet> sets{RangeSet{
+        {Range{*ip::Net::parse("10.0.0.0/29"), A("10.0.0.1"), A("10.0.0.6"), A("10.0.0.1")}}}};
     auto r = Allocator(*s, sets).allocate(kC1, {});
     ASSERT_TRUE(r) << r.error().msg;
     EXPECT_EQ((*r)[0].address.str(), "10.0.0.2/29");

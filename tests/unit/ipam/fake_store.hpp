@@ -9,7 +9,7 @@
 namespace ipam::testing {
 
 class FakeStore final : public Store {
-public:
+  public:
     std::map<ip::Addr, Lease> leased;
     std::map<std::size_t, ip::Addr> last;
     std::map<std::pair<std::string, std::string>, std::vector<ip::Addr>> index;
@@ -42,12 +42,26 @@ public:
         last[set] = a;
         return {};
     }
-    Expected<std::vector<ip::Addr>> held_fast(const Attachment& who) override { return held(who); }
+    // Like DiskStore: only what remember() recorded and still holds.
+    Expected<std::vector<ip::Addr>> held_fast(const Attachment& who) override {
+        std::vector<ip::Addr> out;
+        auto it = index.find({who.container_id, who.ifname});
+        if (it == index.end()) return out;
+        for (const auto& a : it->second) {
+            auto l = leased.find(a);
+            if (l != leased.end() && l->second.ifname &&
+                l->second.container_id == who.container_id && *l->second.ifname == who.ifname)
+                out.push_back(a);
+        }
+        return out;
+    }
     Expected<std::vector<ip::Addr>> held(const Attachment& who) override {
         std::vector<ip::Addr> own, legacy;
         for (const auto& [a, l] : leased) {
-            if (l.ifname && l.container_id == who.container_id && *l.ifname == who.ifname) own.push_back(a);
-            else if (!l.ifname && l.container_id == who.container_id) legacy.push_back(a);
+            if (l.ifname && l.container_id == who.container_id && *l.ifname == who.ifname)
+                own.push_back(a);
+            else if (!l.ifname && l.container_id == who.container_id)
+                legacy.push_back(a);
         }
         return own.empty() ? legacy : own;
     }

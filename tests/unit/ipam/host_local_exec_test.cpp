@@ -18,20 +18,25 @@ struct HostLocalExec : ::testing::Test {
 
     std::string config(const std::string& ipam_extra, const std::string& version = "1.0.0",
                        const std::string& top_extra = "") {
-        return R"({"cniVersion":")" + version + R"(","name":"net1","type":"host-local",)" + top_extra +
-               R"("ipam":{"type":"host-local","dataDir":")" + data + "\"," + ipam_extra + "}}";
+        return R"({"cniVersion":")" + version + R"(","name":"net1","type":"host-local",)" +
+               top_extra + R"("ipam":{"type":"host-local","dataDir":")" + data + "\"," +
+               ipam_extra + "}}";
     }
     std::string v4v6() {
         return config(R"("ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"2001:db8::/64"}]],
                          "routes":[{"dst":"0.0.0.0/0"},{"dst":"::/0"}])");
     }
-    Outcome hl(const Call& c, const std::string& conf) { return run(our_host_local(), c, conf, netns); }
+    Outcome hl(const Call& c, const std::string& conf) {
+        return run(our_host_local(), c, conf, netns);
+    }
 };
 
 TEST_F(HostLocalExec, AddPrintsIpamResultAndWritesLeases) {
-    spit(tmp.path() + "/resolv.conf", "nameserver 10.1.0.53\nsearch example.com\noptions ndots:3\n");
+    spit(tmp.path() + "/resolv.conf",
+         "nameserver 10.1.0.53\nsearch example.com\noptions ndots:3\n");
     auto conf = config(R"("ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"2001:db8::/64"}]],
-        "routes":[{"dst":"0.0.0.0/0"}],"resolvConf":")" + tmp.path() + "/resolv.conf\"");
+        "routes":[{"dst":"0.0.0.0/0"}],"resolvConf":")" +
+                       tmp.path() + "/resolv.conf\"");
     auto r = hl({}, conf);
     ASSERT_EQ(r.status, 0) << r.out << r.err;
     json want = json::parse(R"({"cniVersion":"1.0.0",
@@ -60,8 +65,9 @@ TEST_F(HostLocalExec, DelReleasesAndIsIdempotent) {
     EXPECT_EQ(d.status, 0) << d.out;
     EXPECT_EQ(d.out, "");
     EXPECT_EQ(hl({.command = "DEL"}, v4v6()).status, 0);
-    EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"10.1.0.3", "2001:db8::3", "last_reserved_ip.0",
-                                                       "last_reserved_ip.1", "lock", "netrun-attach.c2:eth0"}));
+    EXPECT_EQ(list_dir(dir),
+              (std::vector<std::string>{"10.1.0.3", "2001:db8::3", "last_reserved_ip.0",
+                                        "last_reserved_ip.1", "lock", "netrun-attach.c2:eth0"}));
 }
 
 TEST_F(HostLocalExec, DelWithoutDataDirSucceedsAndCreatesNothing) {
@@ -84,7 +90,8 @@ TEST_F(HostLocalExec, CheckFindsLeaseOrNamesWhatIsMissing) {
 }
 
 TEST_F(HostLocalExec, RequestedIpFromCniArgsWithIgnoreUnknown) {
-    auto r = hl({.args = "IgnoreUnknown=1;K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;IP=10.1.0.50"}, v4v6());
+    auto r =
+        hl({.args = "IgnoreUnknown=1;K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;IP=10.1.0.50"}, v4v6());
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(r.json()["ips"][0]["address"], "10.1.0.50/24");
     EXPECT_EQ(r.json()["ips"][1]["address"], "2001:db8::2/64");
@@ -93,8 +100,9 @@ TEST_F(HostLocalExec, RequestedIpFromCniArgsWithIgnoreUnknown) {
 }
 
 TEST_F(HostLocalExec, RequestedIpsFromArgsAndRuntimeConfig) {
-    auto conf = config(R"("ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"2001:db8::/64"}]])", "1.0.0",
-                       R"("args":{"cni":{"ips":["2001:db8::77"]}},"runtimeConfig":{"ips":["10.1.0.77/24"]},)");
+    auto conf = config(
+        R"("ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"2001:db8::/64"}]])", "1.0.0",
+        R"("args":{"cni":{"ips":["2001:db8::77"]}},"runtimeConfig":{"ips":["10.1.0.77/24"]},)");
     auto r = hl({}, conf);
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(r.json()["ips"][0]["address"], "10.1.0.77/24");
@@ -108,7 +116,8 @@ TEST_F(HostLocalExec, InvalidConfigIsCode7WithActionableMessage) {
     auto r = hl({}, config(R"("ranges":[[{"subnet":"192.168.0.0/31"}]])"));
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.code(), 7);
-    EXPECT_NE(r.msg().find("Network 192.168.0.0/31 too small to allocate from"), std::string::npos) << r.out;
+    EXPECT_NE(r.msg().find("Network 192.168.0.0/31 too small to allocate from"), std::string::npos)
+        << r.out;
     EXPECT_FALSE(exists(data)) << "nothing is created for an invalid config";
 }
 
@@ -140,7 +149,8 @@ TEST_F(HostLocalExec, GcReleasesAttachmentsNotListed) {
     ASSERT_EQ(hl({.id = "gone"}, conf).status, 0);
     ASSERT_EQ(hl({.id = "keep", .ifname = "net1"}, conf).status, 0);
     auto gc_conf = json::parse(conf);
-    gc_conf["cni.dev/valid-attachments"] = json::parse(R"([{"containerID":"keep","ifname":"eth0"}])");
+    gc_conf["cni.dev/valid-attachments"] =
+        json::parse(R"([{"containerID":"keep","ifname":"eth0"}])");
     auto g = hl({.command = "GC"}, gc_conf.dump());
     EXPECT_EQ(g.status, 0) << g.out;
     EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"10.1.0.2", "last_reserved_ip.0", "lock",

@@ -1,12 +1,11 @@
 // Our host-local next to the reference one (/usr/lib/cni/host-local) on one dataDir, many
 // of ours in parallel, and processes killed in the middle of an ADD.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <random>
 #include <set>
@@ -27,12 +26,15 @@ struct Interop : ::testing::Test {
     std::string dir = data + "/net1";
     std::string netns = tmp.path() + "/netns";
     // The reference v1.1.1 speaks up to 1.0.0.
-    std::string conf = R"({"cniVersion":"1.0.0","name":"net1","type":"host-local","ipam":{"type":"host-local",
-        "dataDir":")" + data + R"(","ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"2001:db8::/64"}]]}})";
+    std::string conf =
+        R"({"cniVersion":"1.0.0","name":"net1","type":"host-local","ipam":{"type":"host-local",
+        "dataDir":")" +
+        data + R"(","ranges":[[{"subnet":"10.1.0.0/24"}],[{"subnet":"2001:db8::/64"}]]}})";
 
     void SetUp() override {
         spit(netns, "");
-        if (!exists(kRefHostLocal)) GTEST_SKIP() << kRefHostLocal << " not installed (containernetworking-plugins)";
+        if (!exists(kRefHostLocal))
+            GTEST_SKIP() << kRefHostLocal << " not installed (containernetworking-plugins)";
     }
     Outcome ours(const Call& c) { return run(our_host_local(), c, conf, netns); }
     Outcome ref(const Call& c) { return run(kRefHostLocal, c, conf, netns); }
@@ -79,8 +81,10 @@ TEST_F(Interop, AlternatingAddsNeverDuplicateAndShareRoundRobin) {
         auto r = i % 2 ? ref(c) : ours(c);
         ASSERT_EQ(r.status, 0) << (i % 2 ? "reference " : "ours ") << r.out << r.err;
         auto j = r.json();
-        for (const auto& ipc : j["ips"]) EXPECT_TRUE(seen.insert(ipc["address"].get<std::string>()).second);
-        EXPECT_EQ(j["ips"][0]["address"], "10.1.0." + std::to_string(i + 2) + "/24") << "round robin continues";
+        for (const auto& ipc : j["ips"])
+            EXPECT_TRUE(seen.insert(ipc["address"].get<std::string>()).second);
+        EXPECT_EQ(j["ips"][0]["address"], "10.1.0." + std::to_string(i + 2) + "/24")
+            << "round robin continues";
     }
     EXPECT_EQ(leases().size(), 40u);
     // Each side releases the other's.
@@ -105,7 +109,8 @@ TEST_F(Interop, ParallelMixedAddsNeverDuplicate) {
     for (const auto& o : out) {
         ASSERT_EQ(o.status, 0) << o.out << o.err;
         auto j = o.json();
-        for (const auto& ipc : j["ips"]) EXPECT_TRUE(seen.insert(ipc["address"].get<std::string>()).second);
+        for (const auto& ipc : j["ips"])
+            EXPECT_TRUE(seen.insert(ipc["address"].get<std::string>()).second);
     }
     EXPECT_EQ(seen.size(), 4u * kEach);
     EXPECT_EQ(leases().size(), 4u * kEach);
@@ -117,7 +122,8 @@ TEST_F(Interop, FiftyParallelAddsThenFiftyParallelDels) {
         std::vector<Outcome> out(kN);
         std::vector<std::thread> threads;
         for (int i = 0; i < kN; ++i)
-            threads.emplace_back([&, i] { out[i] = ours({.command = command, .id = "ctr-" + std::to_string(i)}); });
+            threads.emplace_back(
+                [&, i] { out[i] = ours({.command = command, .id = "ctr-" + std::to_string(i)}); });
         for (auto& t : threads) t.join();
         return out;
     };
@@ -134,8 +140,8 @@ TEST_F(Interop, FiftyParallelAddsThenFiftyParallelDels) {
 }
 
 // Start a plugin, feed stdin, SIGKILL it after `delay`; returns once it is reaped.
-void run_and_kill(const std::string& binary, const std::vector<std::string>& env, const std::string& input,
-                  std::chrono::microseconds delay) {
+void run_and_kill(const std::string& binary, const std::vector<std::string>& env,
+                  const std::string& input, std::chrono::microseconds delay) {
     int in[2];
     ASSERT_EQ(::pipe2(in, O_CLOEXEC), 0);
     posix_spawn_file_actions_t fa;
@@ -164,7 +170,8 @@ TEST_F(Interop, KilledAddsNeverBreakTheNextAddOrDel) {
     int interrupted_with_leases = 0;
     for (int i = 0; i < 40; ++i) {
         Call add{.id = "k" + std::to_string(i)};
-        run_and_kill(our_host_local(), cni_env(add, netns), conf, std::chrono::microseconds(delay_us(rng)));
+        run_and_kill(our_host_local(), cni_env(add, netns), conf,
+                     std::chrono::microseconds(delay_us(rng)));
         // Whatever state the kill left, every lease file is complete...
         if (!leases().empty()) ++interrupted_with_leases;
         for (const auto& n : leases()) {

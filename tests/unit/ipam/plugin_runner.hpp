@@ -1,7 +1,6 @@
 #pragma once
 // Exec an IPAM plugin binary the way a runtime does: CNI_* environment and config on stdin.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -23,8 +22,12 @@ inline std::string plugin_dir() {
     std::string p(self, n > 0 ? static_cast<std::size_t>(n) : 0);
     return p.substr(0, p.rfind('/')) + "/../bin";
 }
-inline std::string our_host_local() { return plugin_dir() + "/host-local"; }
-inline std::string our_static() { return plugin_dir() + "/static"; }
+inline std::string our_host_local() {
+    return plugin_dir() + "/host-local";
+}
+inline std::string our_static() {
+    return plugin_dir() + "/static";
+}
 inline const std::string kRefHostLocal = "/usr/lib/cni/host-local";
 
 struct Call {
@@ -54,7 +57,8 @@ struct Outcome {
 // CNI_NETNS only has to name some existing path that is not our own netns: IPAM plugins
 // never enter it.
 inline std::vector<std::string> cni_env(const Call& c, const std::string& netns) {
-    std::vector<std::string> env{"CNI_COMMAND=" + c.command, "CNI_PATH=" + plugin_dir(), "PATH=/usr/bin:/bin"};
+    std::vector<std::string> env{"CNI_COMMAND=" + c.command, "CNI_PATH=" + plugin_dir(),
+                                 "PATH=/usr/bin:/bin"};
     if (c.command != "STATUS" && c.command != "GC" && c.command != "VERSION") {
         env.push_back("CNI_CONTAINERID=" + c.id);
         env.push_back("CNI_IFNAME=" + c.ifname);

@@ -15,7 +15,8 @@ struct StaticExec : ::testing::Test {
     Outcome st(const Call& c, const std::string& conf) { return run(our_static(), c, conf, netns); }
 
     static std::string config(const std::string& ipam, const std::string& top = "") {
-        return R"({"cniVersion":"1.0.0","name":"net1","type":"static",)" + top + R"("ipam":)" + ipam + "}";
+        return R"({"cniVersion":"1.0.0","name":"net1","type":"static",)" + top + R"("ipam":)" +
+               ipam + "}";
     }
 };
 
@@ -35,8 +36,9 @@ TEST_F(StaticExec, AddReturnsConfiguredAddresses) {
 }
 
 TEST_F(StaticExec, CniArgsAppendAddressesAndGateways) {
-    auto r = st({.args = "IgnoreUnknown=1;K8S_POD_NAME=x;IP=10.20.0.5/16,2001:db8::5/64;GATEWAY=10.20.0.1"},
-                config(R"({"type":"static","addresses":[{"address":"10.10.0.1/24"}]})"));
+    auto r = st(
+        {.args = "IgnoreUnknown=1;K8S_POD_NAME=x;IP=10.20.0.5/16,2001:db8::5/64;GATEWAY=10.20.0.1"},
+        config(R"({"type":"static","addresses":[{"address":"10.10.0.1/24"}]})"));
     ASSERT_EQ(r.status, 0) << r.out;
     auto ips = r.json()["ips"];
     ASSERT_EQ(ips.size(), 3u);
@@ -45,9 +47,11 @@ TEST_F(StaticExec, CniArgsAppendAddressesAndGateways) {
 }
 
 TEST_F(StaticExec, RuntimeConfigReplaces) {
-    auto r = st({.args = "IP=10.20.0.5/16"},
-                config(R"({"type":"static","addresses":[{"address":"10.10.0.1/24"}]})",
-                       R"("runtimeConfig":{"ips":["10.40.0.9/24"]},"args":{"cni":{"ips":["10.30.0.9/24"]}},)"));
+    auto r = st(
+        {.args = "IP=10.20.0.5/16"},
+        config(
+            R"({"type":"static","addresses":[{"address":"10.10.0.1/24"}]})",
+            R"("runtimeConfig":{"ips":["10.40.0.9/24"]},"args":{"cni":{"ips":["10.30.0.9/24"]}},)"));
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(r.json()["ips"], json::parse(R"([{"address":"10.40.0.9/24"}])"));
 }
@@ -81,7 +85,8 @@ TEST_F(StaticExec, CheckComparesWithPrevResult) {
     conf["prevResult"]["ips"][0]["gateway"] = "10.10.0.254";
     auto missing = st({.command = "CHECK"}, conf.dump());
     EXPECT_NE(missing.status, 0);
-    EXPECT_NE(missing.msg().find("3ffe:ffff:0:1::1/64 is missing"), std::string::npos) << missing.out;
+    EXPECT_NE(missing.msg().find("3ffe:ffff:0:1::1/64 is missing"), std::string::npos)
+        << missing.out;
 
     conf.erase("prevResult");
     EXPECT_NE(st({.command = "CHECK"}, conf.dump()).status, 0);

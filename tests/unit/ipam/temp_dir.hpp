@@ -13,7 +13,7 @@
 namespace ipam::testing {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         char tmpl[] = "/tmp/netrun-ipam-XXXXXX";
         path_ = ::mkdtemp(tmpl);
@@ -23,12 +23,12 @@ public:
     TempDir& operator=(const TempDir&) = delete;
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
 inline bool exists(const std::string& p) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(p.c_str(), &st) == 0;
 }
 
@@ -44,7 +44,7 @@ inline void spit(const std::string& p, const std::string& data) {
 }
 
 inline int mode_of(const std::string& p) {
-    struct stat st{};
+    struct stat st {};
     ::stat(p.c_str(), &st);
     return static_cast<int>(st.st_mode & 07777);
 }
