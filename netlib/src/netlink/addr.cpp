@@ -13,13 +13,13 @@ Message addr_message(std::uint16_t type, int index, const ip::Net& addr, const A
     ifa->ifa_prefixlen = static_cast<unsigned char>(addr.prefix);
     ifa->ifa_index = static_cast<unsigned>(index);
     auto b = addr.addr.bytes();
-    mnl_attr_put(m.hdr(), IFA_LOCAL, b.size(), b.data());
-    mnl_attr_put(m.hdr(), IFA_ADDRESS, b.size(), b.data());
+    m.put(IFA_LOCAL, b.data(), b.size());
+    m.put(IFA_ADDRESS, b.data(), b.size());
     if (addr.addr.is_v4() && addr.prefix < 31 && type == RTM_NEWADDR) {
         auto brd = addr.last().bytes();  // as `ip addr add ... brd +`
-        mnl_attr_put(m.hdr(), IFA_BROADCAST, brd.size(), brd.data());
+        m.put(IFA_BROADCAST, brd.data(), brd.size());
     }
-    if (opt.nodad) mnl_attr_put_u32(m.hdr(), IFA_FLAGS, IFA_F_NODAD);
+    if (opt.nodad) m.put_u32(IFA_FLAGS, IFA_F_NODAD);
     return m;
 }
 

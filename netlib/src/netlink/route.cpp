@@ -12,30 +12,33 @@ Message route_message(std::uint16_t type, std::uint16_t flags, const RouteSpec& 
     rt->rtm_dst_len = static_cast<unsigned char>(r.dst.prefix);
     int table = r.table.value_or(RT_TABLE_MAIN);
     rt->rtm_table = static_cast<unsigned char>(table < 256 ? table : int{RT_TABLE_UNSPEC});
-    rt->rtm_protocol = RTPROT_BOOT;
-    rt->rtm_scope = static_cast<unsigned char>(r.scope.value_or(r.gw ? int{RT_SCOPE_UNIVERSE} : int{RT_SCOPE_LINK}));
+    const bool del = type == RTM_DELROUTE;
+    // A delete matches on every field it sets: leave protocol and (unless asked) scope open
+    // so routes made by others (proto kernel, scope host, ...) can be deleted too.
+    rt->rtm_protocol = del ? RTPROT_UNSPEC : RTPROT_BOOT;
+    int def_scope = del ? int{RT_SCOPE_NOWHERE} : r.gw ? int{RT_SCOPE_UNIVERSE} : int{RT_SCOPE_LINK};
+    rt->rtm_scope = static_cast<unsigned char>(r.scope.value_or(def_scope));
     rt->rtm_type = RTN_UNICAST;
-    auto* nlh = m.hdr();
-    if (table >= 256) mnl_attr_put_u32(nlh, RTA_TABLE, static_cast<std::uint32_t>(table));
+    if (table >= 256) m.put_u32(RTA_TABLE, static_cast<std::uint32_t>(table));
     if (r.dst.prefix > 0) {
         auto d = r.dst.network().bytes();
-        mnl_attr_put(nlh, RTA_DST, d.size(), d.data());
+        m.put(RTA_DST, d.data(), d.size());
     }
     if (r.gw) {
         auto g = r.gw->bytes();
-        mnl_attr_put(nlh, RTA_GATEWAY, g.size(), g.data());
+        m.put(RTA_GATEWAY, g.data(), g.size());
     }
     if (r.src) {
         auto sb = r.src->bytes();
-        mnl_attr_put(nlh, RTA_PREFSRC, sb.size(), sb.data());
+        m.put(RTA_PREFSRC, sb.data(), sb.size());
     }
-    if (r.oif) mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(r.oif));
-    if (r.priority) mnl_attr_put_u32(nlh, RTA_PRIORITY, static_cast<std::uint32_t>(*r.priority));
+    if (r.oif) m.put_u32(RTA_OIF, static_cast<std::uint32_t>(r.oif));
+    if (r.priority) m.put_u32(RTA_PRIORITY, static_cast<std::uint32_t>(*r.priority));
     if (r.mtu || r.advmss) {
-        auto* mx = mnl_attr_nest_start(nlh, RTA_METRICS);
-        if (r.mtu) mnl_attr_put_u32(nlh, RTAX_MTU, static_cast<std::uint32_t>(*r.mtu));
-        if (r.advmss) mnl_attr_put_u32(nlh, RTAX_ADVMSS, static_cast<std::uint32_t>(*r.advmss));
-        mnl_attr_nest_end(nlh, mx);
+        auto* mx = m.nest_start(RTA_METRICS);
+        if (r.mtu) m.put_u32(RTAX_MTU, static_cast<std::uint32_t>(*r.mtu));
+        if (r.advmss) m.put_u32(RTAX_ADVMSS, static_cast<std::uint32_t>(*r.advmss));
+        m.nest_end(mx);
     }
     return m;
 }

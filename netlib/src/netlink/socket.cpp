@@ -6,22 +6,65 @@
 #include <time.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "netlib/netns/netns.hpp"
 
 namespace netlib::netlink {
 
+namespace {
+// Large enough for any single link message (stats, VF info) and a dump batch: the kernel
+// sizes dump batches by the largest receive buffer it has seen, up to 32 KiB.
+constexpr std::size_t kRxBuffer = 32768;
+}  // namespace
+
 Message::Message(std::uint16_t type, std::uint16_t flags) {
     std::memset(buf_, 0, sizeof buf_);
-    nlh_ = mnl_nlmsg_put_header(buf_);
-    nlh_->nlmsg_type = type;
-    nlh_->nlmsg_flags = NLM_F_REQUEST | flags;
+    auto* nlh = mnl_nlmsg_put_header(buf_);
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | flags);
 }
 
-void* Message::put_extra(std::size_t len) { return mnl_nlmsg_put_extra_header(nlh_, len); }
+nlmsghdr* Message::hdr() noexcept { return reinterpret_cast<nlmsghdr*>(buf_); }
+const nlmsghdr* Message::hdr() const noexcept { return reinterpret_cast<const nlmsghdr*>(buf_); }
+std::size_t Message::size() const noexcept { return hdr()->nlmsg_len; }
 
-Socket::Socket(mnl_socket* s) : sock_(s), portid_(mnl_socket_get_portid(s)), rxbuf_(MNL_SOCKET_BUFFER_SIZE * 2) {
+void Message::set_problem(std::string why) {
+    if (problem_.empty()) problem_ = std::move(why);
+}
+
+void* Message::put_extra(std::size_t len) {
+    std::size_t aligned = MNL_ALIGN(len);
+    if (aligned > kHeaderReserve) std::abort();  // a family header; never this large
+    if (size() + aligned > kSize) {
+        // Memory-safe garbage: the message is marked unsendable anyway.
+        set_problem("message too long");
+        return buf_ + kSize - aligned;
+    }
+    return mnl_nlmsg_put_extra_header(hdr(), len);
+}
+
+void Message::put(std::uint16_t type, const void* data, std::size_t len) {
+    if (!mnl_attr_put_check(hdr(), kSize - kHeaderReserve, type, len, data)) set_problem("message too long");
+}
+
+void Message::put_u8(std::uint16_t type, std::uint8_t v) { put(type, &v, sizeof v); }
+void Message::put_u32(std::uint16_t type, std::uint32_t v) { put(type, &v, sizeof v); }
+void Message::put_strz(std::uint16_t type, const std::string& s) { put(type, s.c_str(), s.size() + 1); }
+
+nlattr* Message::nest_start(std::uint16_t type) {
+    nlattr* n = mnl_attr_nest_start_check(hdr(), kSize - kHeaderReserve, type);
+    if (!n) set_problem("message too long");
+    return n;
+}
+
+void Message::nest_end(nlattr* nest) {
+    if (nest) mnl_attr_nest_end(hdr(), nest);
+}
+
+Socket::Socket(mnl_socket* s) : sock_(s), portid_(mnl_socket_get_portid(s)), rxbuf_(kRxBuffer) {
     seq_ = static_cast<std::uint32_t>(::time(nullptr));
 }
 
@@ -64,6 +107,12 @@ Expected<Socket> Socket::open_in(const netns::Netns& ns) {
 }
 
 Expected<> Socket::send(Message& msg, std::string_view what) {
+    // Nothing in a request is worth sending half-built; the cause is always the input.
+    if (!msg.problem().empty()) {
+        auto e = fail(Code::InvalidConfig, std::string(what) + ": " + msg.problem());
+        e.error().sys_errno = EINVAL;
+        return e;
+    }
     msg.hdr()->nlmsg_seq = ++seq_;
     if (mnl_socket_sendto(sock_, msg.hdr(), msg.hdr()->nlmsg_len) < 0)
         return fail_errno(Code::Kernel, std::string(what) + ": send", errno);
@@ -120,7 +169,14 @@ Expected<> Socket::receive(std::uint32_t seq, std::string_view what,
                 if (e->error == 0) return {};
                 return kernel_error(what, -e->error, ext_ack_text(nlh));
             }
-            if (nlh->nlmsg_type == NLMSG_DONE) return {};
+            if (nlh->nlmsg_type == NLMSG_DONE) {
+                // A dump that failed part-way says so in the DONE message's payload.
+                int err = 0;
+                if (mnl_nlmsg_get_payload_len(nlh) >= sizeof err)
+                    std::memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof err);
+                if (err < 0) return kernel_error(what, -err, {});
+                return {};
+            }
             if (on_msg) (*on_msg)(nlh);
             // A plain get (no dump) answers with one message and, since we ask for an ack,
             // an NLMSG_ERROR(0) after it.

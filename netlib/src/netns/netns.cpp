@@ -6,12 +6,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
+#include <thread>
 
 #include "netlib/sys/files.hpp"
 
@@ -54,29 +55,56 @@ Scope::~Scope() {
     }
 }
 
+namespace {
+
+constexpr std::string_view kRunDir = "/run/netns";
+
+// iproute2's arrangement: /run/netns is a mount point with shared propagation.
+Expected<> make_shared_mount(const std::string& dir) {
+    if (::mount("", dir.c_str(), "none", MS_SHARED | MS_REC, nullptr) == 0) return {};
+    if (errno != EINVAL) return fail_errno(Code::Kernel, "make " + dir + " a shared mount", errno);
+    // EINVAL: not a mount point yet; bind it onto itself, then retry.
+    if (::mount(dir.c_str(), dir.c_str(), "none", MS_BIND | MS_REC, nullptr) != 0)
+        return fail_errno(Code::Kernel, "bind mount " + dir + " onto itself", errno);
+    if (::mount("", dir.c_str(), "none", MS_SHARED | MS_REC, nullptr) != 0)
+        return fail_errno(Code::Kernel, "make " + dir + " a shared mount", errno);
+    return {};
+}
+
+// Unshare in a short-lived thread: the netns belongs to that thread only, so the caller's
+// threads never change namespace, and a thread is much cheaper than a forked child.
+Expected<> bind_new_netns(const std::string& path) {
+    int err = 0;
+    const char* step = "";
+    std::thread t([&] {
+        if (::unshare(CLONE_NEWNET) != 0) {
+            err = errno;
+            step = "unshare a new network namespace";
+        } else if (::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+            err = errno;
+            step = "bind mount the new network namespace";
+        }
+    });
+    t.join();
+    if (err != 0) return fail_errno(Code::Kernel, std::string(step) + " at " + path, err);
+    return {};
+}
+
+}  // namespace
+
 Expected<> create_persistent(const std::string& path) {
     auto slash = path.rfind('/');
-    if (slash != std::string::npos && slash > 0) NETLIB_TRYV(sys::mkdir_p(path.substr(0, slash)));
+    if (slash != std::string::npos && slash > 0) {
+        std::string dir = path.substr(0, slash);
+        NETLIB_TRYV(sys::mkdir_p(dir));
+        if (dir == kRunDir) NETLIB_TRYV(make_shared_mount(dir));
+    }
     sys::Fd f(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
-    if (!f) return fail_errno(Code::Kernel, "create " + path, errno);
+    if (!f) return fail_errno(Code::Kernel, "create network namespace file " + path, errno);
     f.reset();
-    // A short-lived child unshares and bind-mounts its new netns; the caller stays put.
-    pid_t pid = ::fork();
-    if (pid < 0) return fail_errno(Code::Kernel, "fork", errno);
-    if (pid == 0) {
-        if (::unshare(CLONE_NEWNET) != 0) ::_exit(1);
-        if (::mount("/proc/self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) != 0) ::_exit(2);
-        ::_exit(0);
-    }
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        ::unlink(path.c_str());
-        return fail(Code::Kernel, "create network namespace " + path +
-                                      (WEXITSTATUS(st) == 1 ? ": unshare failed" : ": bind mount failed"));
-    }
-    return {};
+    auto bound = bind_new_netns(path);
+    if (!bound) ::unlink(path.c_str());
+    return bound;
 }
 
 Expected<> remove_persistent(const std::string& path) {

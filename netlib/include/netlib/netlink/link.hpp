@@ -1,8 +1,9 @@
 #pragma once
-// Links: lookup, create (bridge, veth), change, delete. Message builders are exposed so
+// Links: lookup, create (bridge, veth, macvlan), change, delete. Message builders are exposed so
 // unit tests can check the bytes without root.
 #include <net/if.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -21,9 +22,12 @@ struct LinkInfo {
     bool up = false;
     bool oper_up = false;
     int master = 0;  // bridge index, 0 if none
-    int link = 0;    // IFLA_LINK: e.g. a veth's peer index (in the peer's netns)
+    int link = 0;    // IFLA_LINK: a veth's peer or a macvlan's parent index (maybe in another netns)
+    int link_netnsid = -1;  // IFLA_LINK_NETNSID: where `link` lives, as seen from this netns; -1 = same
 };
 
+// MAC fields below are "aa:bb:cc:dd:ee:ff" text, empty = kernel's choice; an invalid one
+// fails the request with Code::InvalidConfig before anything is sent.
 struct BridgeSpec {
     std::string name;
     std::optional<int> mtu;
@@ -39,6 +43,18 @@ struct VethSpec {
     std::string mac;
 };
 
+// macvlan modes (IFLA_MACVLAN_MODE values).
+enum class MacvlanMode : std::uint32_t { Private = 1, Vepa = 2, Bridge = 4, Passthru = 8, Source = 16 };
+
+struct MacvlanSpec {
+    std::string name;  // created under this name, directly in netns_fd's netns if given
+    int parent = 0;    // index of the lower device, in the socket's netns
+    MacvlanMode mode = MacvlanMode::Bridge;
+    int netns_fd = -1;
+    std::optional<int> mtu;
+    std::string mac;
+};
+
 struct BridgePortFlags {
     std::optional<bool> hairpin;
     std::optional<bool> isolated;
@@ -46,6 +62,8 @@ struct BridgePortFlags {
 
 Message bridge_message(const BridgeSpec& spec);
 Message veth_message(const VethSpec& spec);
+Message macvlan_message(const MacvlanSpec& spec);
+Message bridge_port_message(int index, const BridgePortFlags& flags);
 
 // nullopt when no such link exists.
 Expected<std::optional<LinkInfo>> get_link(Socket& s, const std::string& name);
@@ -54,6 +72,7 @@ Expected<std::optional<LinkInfo>> get_link(Socket& s, int index);
 // EEXIST is reported with Error::sys_errno == EEXIST.
 Expected<> create_bridge(Socket& s, const BridgeSpec& spec);
 Expected<> create_veth(Socket& s, const VethSpec& spec);
+Expected<> create_macvlan(Socket& s, const MacvlanSpec& spec);
 
 Expected<> set_up(Socket& s, int index);
 Expected<> set_down(Socket& s, int index);
@@ -64,7 +83,8 @@ Expected<> set_master(Socket& s, int index, int master);  // 0: detach
 Expected<> rename(Socket& s, int index, const std::string& name);
 Expected<> set_netns(Socket& s, int index, int netns_fd);
 Expected<> set_bridge_port(Socket& s, int index, const BridgePortFlags& flags);
-// ENODEV is reported with Error::sys_errno == ENODEV.
+// ENODEV is reported with Error::sys_errno == ENODEV (DEL paths tolerate it).
 Expected<> delete_link(Socket& s, int index);
+Expected<> delete_link(Socket& s, const std::string& name);
 
 }  // namespace netlib::netlink

@@ -13,7 +13,7 @@ struct RouteSpec {
     std::optional<ip::Addr> gw;
     int oif = 0;
     std::optional<int> table;  // default main
-    std::optional<int> scope;  // default: link without gw, universe with gw
+    std::optional<int> scope;  // add: link without gw, universe with gw; delete: any
     std::optional<int> priority;
     std::optional<int> mtu;
     std::optional<int> advmss;

@@ -12,7 +12,8 @@ namespace netlib::netns {
 
 class Netns {
 public:
-    // Errors: missing path -> sys_errno ENOENT (Code::Kernel); not a netns -> Code::InvalidEnv.
+    // Errors: missing path -> sys_errno ENOENT (Code::Kernel; callers map it, e.g. to
+    // UnknownContainer); not a netns -> Code::InvalidEnv.
     static Expected<Netns> open(const std::string& path);
     static Expected<Netns> open_pid(pid_t pid);
     static Expected<Netns> current();
@@ -44,7 +45,9 @@ private:
 };
 
 // A new, empty network namespace kept alive by a bind mount at `path` (like `ip netns add`).
-// The caller's own namespace is not changed.
+// The caller's own namespace is not changed. Under /run/netns the directory is made a
+// shared mount first, as iproute2 does, so a later unmount reaches copies of it in other
+// mount namespaces and the netns can really go away. EEXIST (sys_errno) if `path` exists.
 Expected<> create_persistent(const std::string& path);
 // Unmount and unlink; success when it is already gone.
 Expected<> remove_persistent(const std::string& path);
