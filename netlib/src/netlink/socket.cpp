@@ -57,7 +57,7 @@ void Message::put_strz(std::uint16_t type, const std::string& s) { put(type, s.c
 nlattr* Message::nest_start(std::uint16_t type) {
     nlattr* n = mnl_attr_nest_start_check(hdr(), kSize - kHeaderReserve, type);
     if (!n) set_problem("message too long");
-    return n;
+    return n;  // libmnl sets NLA_F_NESTED (tests/unit/netlink checks every nest)
 }
 
 void Message::nest_end(nlattr* nest) {
