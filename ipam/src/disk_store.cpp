@@ -11,7 +11,6 @@
 namespace ipam {
 
 using netlib::Code;
-using netlib::fail;
 using netlib::fail_errno;
 using netlib::sys::Fd;
 
@@ -74,8 +73,9 @@ Expected<std::optional<std::string>> DiskStore::read(const std::string& name) co
         if (n < 0) return fail_errno(Code::Io, "read " + path(name), errno);
         if (n == 0) break;
         out.append(buf, static_cast<std::size_t>(n));
-        if (out.size() > 64 * 1024)
-            return fail(Code::Io, "read " + path(name) + ": unexpectedly large file");
+        // Our files are a few dozen bytes; a huge one is nobody's lease and reading the head
+        // is enough to see that it matches no attachment.
+        if (out.size() >= 64 * 1024) break;
     }
     return std::optional<std::string>{std::move(out)};
 }
@@ -86,11 +86,21 @@ Expected<> DiskStore::remove(const std::string& name) const {
     return {};
 }
 
+// A fresh scratch file. open() already removed leftovers and every user removes its scratch
+// again, so EEXIST is unexpected; it is still handled by unlinking (never truncating).
+Expected<Fd> DiskStore::create_scratch(const char* name) {
+    for (int attempt = 0;; ++attempt) {
+        Fd fd(::openat(dirfd_.get(), name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+        if (fd) return fd;
+        if (errno != EEXIST || attempt > 0)
+            return fail_errno(Code::Io, "create " + path(name), errno);
+        NETLIB_TRYV(remove(name));
+    }
+}
+
 // Written in full under a scratch name, then renamed: readers see the old or the new file.
 Expected<> DiskStore::replace(const std::string& name, std::string_view data) {
-    NETLIB_TRYV(remove(files::kWriteTmp));
-    Fd fd(::openat(dirfd_.get(), files::kWriteTmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!fd) return fail_errno(Code::Io, "create " + path(files::kWriteTmp), errno);
+    Fd fd = NETLIB_TRY(create_scratch(files::kWriteTmp));
     auto w = write_all(fd.get(), data, path(files::kWriteTmp));
     fd.reset();
     if (w && ::renameat(dirfd_.get(), files::kWriteTmp, dirfd_.get(), name.c_str()) != 0)
@@ -115,10 +125,9 @@ Expected<bool> DiskStore::create_exclusive(const std::string& name, std::string_
 
 Expected<> DiskStore::prepare_lease_tmp(const std::string& content) {
     if (tmp_content_ == content) return {};
-    NETLIB_TRYV(remove(files::kLeaseTmp));
+    if (!tmp_content_.empty()) NETLIB_TRYV(remove(files::kLeaseTmp));
     tmp_content_.clear();
-    Fd fd(::openat(dirfd_.get(), files::kLeaseTmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!fd) return fail_errno(Code::Io, "create " + path(files::kLeaseTmp), errno);
+    Fd fd = NETLIB_TRY(create_scratch(files::kLeaseTmp));
     tmp_content_ = content;  // the file exists now: the destructor must remove it
     if (auto w = write_all(fd.get(), content, path(files::kLeaseTmp)); !w) {
         tmp_content_.clear();

@@ -52,6 +52,7 @@ class DiskStore final : public Store {
     Expected<> replace(const std::string& name, std::string_view data);
     Expected<> remove(const std::string& name) const;  // ENOENT is success
     Expected<bool> create_exclusive(const std::string& name, std::string_view data);
+    Expected<netlib::sys::Fd> create_scratch(const char* name);
     Expected<> prepare_lease_tmp(const std::string& content);
 
     struct Lookup {
