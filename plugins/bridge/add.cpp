@@ -1,7 +1,8 @@
-// Bridge ADD as named steps over one Config: IPAM -> ensure bridge -> veth -> container
+// Bridge ADD as named steps over one Config: IPAM || veth -> ensure bridge -> container
 // side -> gateway -> masquerade -> Result. Each step that creates something arms an undo
 // right away; the UndoStack is dismissed only when the whole ADD succeeded.
 #include <cerrno>
+#include <optional>
 
 #include "bridge_steps.hpp"
 #include "netlib/cni/exec.hpp"
@@ -57,10 +58,17 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     auto ctr = NETLIB_TRY(nl::Socket::open_in(ctr_ns));
     netlib::sys::UndoStack undo;
 
-    // IPAM first: a bad range or an exhausted pool must fail before any link exists.
+    // IPAM runs in its own process while the kernel creates the veth (the slowest kernel
+    // step); nothing shared (the bridge) is touched until IPAM has succeeded, so a bad range
+    // or an exhausted pool leaves no trace.
+    std::optional<cni::PendingPlugin> ipam_run;
+    if (!cfg.ipam_type.empty()) ipam_run.emplace(NETLIB_TRY(cni::start_delegate(cni::Command::Add, cfg.ipam_type, req)));
+    auto veth = NETLIB_TRY(create_veth_pair(host, ctr, ctr_ns, cfg, req.ifname));
+    undo.push([&host, idx = veth.host.index] { (void)nl::delete_link(host, idx); });
+
     cni::Result result;
-    if (!cfg.ipam_type.empty()) {
-        auto ipam = NETLIB_TRY(cni::delegate_add(cfg.ipam_type, req));
+    if (ipam_run) {
+        auto ipam = NETLIB_TRY(cni::finish_delegate_add(*ipam_run, cfg.ipam_type));
         // A lease exists from here on; give it back if anything later fails.
         undo.push([&req, &cfg] { (void)cni::delegate(cni::Command::Del, cfg.ipam_type, req); });
         NETLIB_TRYV(validate_ipam_result(cfg, ipam));
@@ -73,8 +81,6 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     // The bridge is shared by every container of the network and is kept once created
     // (removing it on rollback would race with parallel ADDs attaching to it).
     auto br = NETLIB_TRY(ensure_bridge(host, cfg));
-    auto veth = NETLIB_TRY(create_veth_pair(host, ctr, ctr_ns, cfg, req.ifname));
-    undo.push([&host, idx = veth.host.index] { (void)nl::delete_link(host, idx); });
     NETLIB_TRYV(attach_host_veth(host, cfg, br, veth.host));
     result.interfaces = {{.name = br.name, .mac = br.mac},
                          {.name = veth.host.name, .mac = veth.host.mac},

@@ -66,15 +66,25 @@ Error plugin_error(std::string_view type, const sys::SpawnResult& r) {
 
 }  // namespace
 
-Expected<json> exec_plugin(std::string_view type, const Invocation& inv, std::string_view config) {
+Expected<PendingPlugin> start_plugin(std::string_view type, const Invocation& inv, std::string_view config) {
     auto bin = NETLIB_TRY(find_plugin(type, inv.path));
-    auto r = NETLIB_TRY(sys::spawn_capture({bin}, plugin_env(inv), config));
-    if (r.exit_status != 0) return std::unexpected(plugin_error(type, r));
+    auto child = NETLIB_TRY(sys::Child::start({bin}, plugin_env(inv), config));
+    return PendingPlugin(std::string(type), std::move(child));
+}
+
+Expected<json> PendingPlugin::wait() {
+    auto r = NETLIB_TRY(child_.wait());
+    if (r.exit_status != 0) return std::unexpected(plugin_error(type_, r));
     if (r.out.find_first_not_of(" \t\r\n") == std::string::npos) return json();
     auto j = json::parse(r.out, nullptr, false);
     if (j.is_discarded())
-        return fail(Code::Decode, "plugin " + std::string(type) + " printed invalid JSON: " + r.out.substr(0, 500));
+        return fail(Code::Decode, "plugin " + type_ + " printed invalid JSON: " + r.out.substr(0, 500));
     return j;
+}
+
+Expected<json> exec_plugin(std::string_view type, const Invocation& inv, std::string_view config) {
+    auto p = NETLIB_TRY(start_plugin(type, inv, config));
+    return p.wait();
 }
 
 namespace {
@@ -82,6 +92,17 @@ Invocation invocation_for(Command cmd, const Request& req) {
     return Invocation{cmd, req.container_id, req.netns, req.ifname, req.raw_args, req.path};
 }
 }  // namespace
+
+Expected<PendingPlugin> start_delegate(Command cmd, std::string_view type, const Request& req) {
+    return start_plugin(type, invocation_for(cmd, req), req.stdin_raw);
+}
+
+Expected<Result> finish_delegate_add(PendingPlugin& p, std::string_view type) {
+    auto j = NETLIB_TRY(p.wait());
+    auto r = result_from_json(j);
+    if (!r) return std::unexpected(with_context(r.error(), "result of IPAM plugin " + std::string(type)));
+    return r;
+}
 
 Expected<Result> delegate_add(std::string_view type, const Request& req) {
     auto j = NETLIB_TRY(exec_plugin(type, invocation_for(Command::Add, req), req.stdin_raw));

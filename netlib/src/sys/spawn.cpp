@@ -37,7 +37,6 @@ std::vector<char*> c_strings(const std::vector<std::string>& v) {
 // Feed input and drain both outputs until the child closes them.
 Expected<> pump(Fd& in, Fd& out, Fd& err, std::string_view input, SpawnResult& r) {
     if (input.empty()) in.reset();
-    else ::fcntl(in.get(), F_SETFL, O_NONBLOCK);
     char buf[16384];
     while (out || err) {
         pollfd fds[3];
@@ -67,8 +66,24 @@ Expected<> pump(Fd& in, Fd& out, Fd& err, std::string_view input, SpawnResult& r
 
 }  // namespace
 
-Expected<SpawnResult> spawn_capture(const std::vector<std::string>& argv,
-                                    const std::vector<std::string>& env, std::string_view input) {
+namespace {
+// A child that exits without reading stdin must not kill us with SIGPIPE.
+class IgnoreSigpipe {
+public:
+    IgnoreSigpipe() {
+        struct sigaction ign{};
+        ign.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ign, &old_);
+    }
+    ~IgnoreSigpipe() { ::sigaction(SIGPIPE, &old_, nullptr); }
+
+private:
+    struct sigaction old_{};
+};
+}  // namespace
+
+Expected<Child> Child::start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                             std::string_view input) {
     auto in = NETLIB_TRY(make_pipe());
     auto out = NETLIB_TRY(make_pipe());
     auto err = NETLIB_TRY(make_pipe());
@@ -89,23 +104,54 @@ Expected<SpawnResult> spawn_capture(const std::vector<std::string>& argv,
     }
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return fail_errno(Code::PluginExec, "exec " + argv[0], rc);
-    in.r.reset();
-    out.w.reset();
-    err.w.reset();
-    SpawnResult r;
-    // A child that exits without reading stdin must not kill us with SIGPIPE.
-    struct sigaction ign{}, old{};
-    ign.sa_handler = SIG_IGN;
-    ::sigaction(SIGPIPE, &ign, &old);
-    auto pumped = pump(in.w, out.r, err.r, input, r);
-    ::sigaction(SIGPIPE, &old, nullptr);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) return fail_errno(Code::Io, "waitpid " + argv[0], errno);
+    Child c;
+    c.pid_ = pid;
+    c.program_ = argv[0];
+    c.in_ = std::move(in.w);
+    c.out_ = std::move(out.r);
+    c.err_ = std::move(err.r);
+    ::fcntl(c.in_.get(), F_SETFL, O_NONBLOCK);
+    IgnoreSigpipe guard;
+    while (!input.empty()) {
+        ssize_t w = ::write(c.in_.get(), input.data(), input.size());
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;  // pipe full (rest goes in wait()) or child gone
+        input.remove_prefix(static_cast<std::size_t>(w));
     }
+    c.pending_input_ = std::string(input);
+    if (input.empty()) c.in_.reset();
+    return c;
+}
+
+Child::~Child() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int st = 0;
+    while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+    }
+}
+
+Expected<SpawnResult> Child::wait() {
+    SpawnResult r;
+    Expected<> pumped;
+    {
+        IgnoreSigpipe guard;
+        pumped = pump(in_, out_, err_, pending_input_, r);
+    }
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0) {
+        if (errno != EINTR) return fail_errno(Code::Io, "waitpid " + program_, errno);
+    }
+    pid_ = -1;
     if (!pumped) return std::unexpected(pumped.error());
     r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
+}
+
+Expected<SpawnResult> spawn_capture(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                    std::string_view input) {
+    auto child = NETLIB_TRY(Child::start(argv, env, input));
+    return child.wait();
 }
 
 }  // namespace netlib::sys

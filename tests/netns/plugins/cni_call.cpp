@@ -85,7 +85,14 @@ std::vector<std::string> addrs(const std::string& netns, const std::string& dev,
     return out;
 }
 
-std::string iptables_nat() { return run_text({"/usr/sbin/iptables-save", "-t", "nat"}); }
+// Without iptables-save's "# Generated/Completed on <time>" lines, so snapshots compare.
+std::string iptables_nat() {
+    std::istringstream in(run_text({"/usr/sbin/iptables-save", "-t", "nat"}));
+    std::string out, line;
+    while (std::getline(in, line))
+        if (!line.starts_with("#")) out += line + "\n";
+    return out;
+}
 
 bool ping(const std::string& netns, const std::string& addr) {
     auto r = netlib::sys::spawn_capture(

@@ -9,6 +9,7 @@
 
 #include "netlib/cni/skel.hpp"
 #include "netlib/error.hpp"
+#include "netlib/sys/spawn.hpp"
 
 namespace netlib::cni {
 
@@ -29,9 +30,27 @@ Expected<std::string> find_plugin(std::string_view type, std::string_view path);
 Expected<nlohmann::json> exec_plugin(std::string_view type, const Invocation& inv,
                                      std::string_view config);
 
+// A plugin started but not yet waited for, so the caller can overlap its own kernel work
+// with the delegate's run. Destroying it without wait() kills the plugin.
+class PendingPlugin {
+public:
+    Expected<nlohmann::json> wait();
+
+private:
+    friend Expected<PendingPlugin> start_plugin(std::string_view, const Invocation&, std::string_view);
+    PendingPlugin(std::string type, sys::Child child) : type_(std::move(type)), child_(std::move(child)) {}
+    std::string type_;
+    sys::Child child_;
+};
+
+Expected<PendingPlugin> start_plugin(std::string_view type, const Invocation& inv, std::string_view config);
+
 // Delegation as main plugins do it for IPAM: same env as `req`, command `cmd`, and the
 // request's own stdin. ADD returns the IPAM Result.
 Expected<Result> delegate_add(std::string_view type, const Request& req);
 Expected<> delegate(Command cmd, std::string_view type, const Request& req);
+Expected<PendingPlugin> start_delegate(Command cmd, std::string_view type, const Request& req);
+// The IPAM Result of a started ADD delegate.
+Expected<Result> finish_delegate_add(PendingPlugin& p, std::string_view type);
 
 }  // namespace netlib::cni

@@ -4,9 +4,13 @@
 // output is drained so neither side can block on a full pipe.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "netlib/error.hpp"
+#include "netlib/sys/fd.hpp"
+
+#include <sys/types.h>
 
 namespace netlib::sys {
 
@@ -14,6 +18,29 @@ struct SpawnResult {
     int exit_status = -1;  // exit code, or 128+signal if killed
     std::string out;
     std::string err;
+};
+
+// A started child. Its stdin is fed as far as the pipe takes it at start, so the child can
+// run while the caller does other work (e.g. a plugin's IPAM exec overlapping a slow
+// kernel operation); wait() feeds the rest, drains stdout/stderr and reaps it.
+class Child {
+public:
+    static Expected<Child> start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                 std::string_view input);
+    Child(Child&& o) noexcept
+        : pid_(std::exchange(o.pid_, -1)), program_(std::move(o.program_)),
+          pending_input_(std::move(o.pending_input_)), in_(std::move(o.in_)), out_(std::move(o.out_)),
+          err_(std::move(o.err_)) {}
+    Child& operator=(Child&&) = delete;
+    ~Child();  // a child never waited for is killed and reaped: no zombies, no orphans
+    Expected<SpawnResult> wait();
+
+private:
+    Child() = default;
+    pid_t pid_ = -1;
+    std::string program_;
+    std::string pending_input_;
+    Fd in_, out_, err_;
 };
 
 // env: full environment ("K=V"); argv[0] is the program path.
