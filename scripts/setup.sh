@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libmnl-dev libnl-3-dev libnl-route-3-dev nlohmann-json3-dev libboost-dev
+  libmnl-dev libnftables-dev libnl-3-dev libnl-route-3-dev nlohmann-json3-dev libboost-dev
   libgtest-dev libgmock-dev
   iproute2 iptables nftables iputils-ping procps util-linux
   containernetworking-plugins   # Go reference plugins: interop tests and benchmarks

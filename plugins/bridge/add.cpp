@@ -82,6 +82,10 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     // (removing it on rollback would race with parallel ADDs attaching to it).
     auto br = NETLIB_TRY(ensure_bridge(host, cfg));
     NETLIB_TRYV(attach_host_veth(host, cfg, br, veth.host));
+    if (cfg.macspoofchk) {
+        NETLIB_TRYV(add_macspoof(req, veth.host.name, veth.container.mac));
+        undo.push([&req] { (void)del_macspoof(req); });
+    }
     result.interfaces = {{.name = br.name, .mac = br.mac},
                          {.name = veth.host.name, .mac = veth.host.mac},
                          {.name = req.ifname, .mac = veth.container.mac, .sandbox = req.netns}};

@@ -45,6 +45,12 @@ netlib::Expected<> add_masquerade(const Config& cfg, const netlib::cni::Request&
                                   const netlib::cni::Result& result);
 netlib::Expected<> del_masquerade(const Config& cfg, const netlib::cni::Request& req);
 
+// macspoofchk (nftables, table "bridge netrun_macspoof").
+netlib::Expected<> add_macspoof(const netlib::cni::Request& req, const std::string& host_port, const std::string& mac);
+netlib::Expected<> del_macspoof(const netlib::cni::Request& req);
+netlib::Expected<> check_macspoof(const netlib::cni::Request& req, const std::string& host_port);
+netlib::Expected<> gc_macspoof(const netlib::cni::Request& req);
+
 netlib::Expected<netlib::cni::Result> cmd_add(const netlib::cni::Request& req);
 netlib::Expected<> cmd_del(const netlib::cni::Request& req);
 netlib::Expected<> cmd_check(const netlib::cni::Request& req);

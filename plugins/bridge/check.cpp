@@ -69,6 +69,10 @@ Expected<> cmd_check(const cni::Request& req) {
     int peer_index = 0;
     NETLIB_TRYV(check_container_side(req, cfg, *req.prev_result, peer_index));
     NETLIB_TRYV(check_host_side(cfg, *req.prev_result, peer_index));
+    if (cfg.macspoofchk) {
+        const auto* hv = find_host_veth(*req.prev_result, cfg.bridge);
+        NETLIB_TRYV(check_macspoof(req, hv ? hv->name : std::string{}));
+    }
     if (cfg.ip_masq && !req.prev_result->ips.empty()) {
         auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
         netlib::nat::MasqRequest m{.network = req.name, .container_id = req.container_id, .ips = {}};

@@ -51,6 +51,7 @@ netlib::Expected<> cmd_del(const cni::Request& req) {
         auto r = ipam_run->wait();
         keep_first(first, r ? netlib::Expected<>{} : netlib::Expected<>(std::unexpected(r.error())));
     }
+    if (cfg.macspoofchk) keep_first(first, del_macspoof(req));
     if (cfg.ip_masq) keep_first(first, del_masquerade(cfg, req));
     return first;
 }

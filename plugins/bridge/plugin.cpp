@@ -25,6 +25,10 @@ netlib::Expected<> cmd_gc(const cni::Request& req) {
         auto backend = netlib::nat::make_masq_backend(cfg.ip_masq_backend);
         first = backend ? (*backend)->gc(req.name, valid) : netlib::Expected<>(std::unexpected(backend.error()));
     }
+    if (cfg.macspoofchk) {
+        auto r = gc_macspoof(req);
+        if (first && !r) first = std::move(r);
+    }
     if (!cfg.ipam_type.empty()) {
         auto r = cni::delegate(cni::Command::Gc, cfg.ipam_type, req);
         if (first && !r) first = std::move(r);

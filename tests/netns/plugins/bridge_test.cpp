@@ -191,3 +191,47 @@ TEST(Bridge, ParallelAddsOnNewBridgeThenParallelDels) {
     EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
     EXPECT_EQ(testcni::iptables_nat().find("CNI-"), std::string::npos);
 }
+
+namespace {
+std::string nft_table() {
+    auto r = netlib::sys::spawn_capture({"/usr/sbin/nft", "list", "table", "bridge", "netrun_macspoof"},
+                                        {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
+    return r && r->exit_status == 0 ? r->out : std::string{};
+}
+}  // namespace
+
+TEST(Bridge, MacSpoofCheckDropsForeignSourceMac) {
+    Netns a("ma"), b("mb");
+    json c = conf("1.1.0", "msbr0");
+    c["macspoofchk"] = true;
+    c["hairpinMode"] = true;
+    auto ra = testcni::run(call("ADD", a, "ms-a"), c);
+    ASSERT_TRUE(ra.ok()) << ra.out;
+    auto rb = testcni::run(call("ADD", b, "ms-b"), c);
+    ASSERT_TRUE(rb.ok()) << rb.out;
+    auto host_port = ra.json["interfaces"][1]["name"].get<std::string>();
+    EXPECT_NE(nft_table().find(host_port), std::string::npos) << nft_table();
+    EXPECT_TRUE(testcni::ping(a.path, ip_of(rb.json)));
+
+    json with = c;
+    with["prevResult"] = ra.json;
+    EXPECT_TRUE(testcni::run(call("CHECK", a, "ms-a"), with).ok());
+
+    sh("ip -n ma link set eth0 address 02:00:00:00:be:ef; ip -n ma neigh flush all; ip -n mb neigh flush all");
+    EXPECT_FALSE(testcni::ping(a.path, ip_of(rb.json))) << "spoofed source MAC was not dropped";
+
+    EXPECT_TRUE(testcni::run(call("DEL", a, "ms-a"), with).ok());
+    EXPECT_EQ(nft_table().find(host_port), std::string::npos);
+    EXPECT_EQ(nft_table().find("id=ms-a"), std::string::npos);
+    EXPECT_NE(nft_table().find("id=ms-b"), std::string::npos);
+
+    // GC with b no longer valid removes its chain and element.
+    Call gc{.plugin = "bridge", .command = "GC"};
+    gc.env_override = {{"CNI_CONTAINERID", std::nullopt}, {"CNI_NETNS", std::nullopt}, {"CNI_IFNAME", std::nullopt}};
+    json g = c;
+    g["cni.dev/valid-attachments"] = json::array();
+    auto gr = testcni::run(gc, g);
+    EXPECT_TRUE(gr.ok()) << gr.out;
+    EXPECT_EQ(nft_table().find("id=ms-b"), std::string::npos) << nft_table();
+    EXPECT_TRUE(testcni::run(call("DEL", b, "ms-b"), c).ok());
+}
