@@ -16,8 +16,8 @@ Message addr_message(std::uint16_t type, int index, const ip::Net& addr, const A
     m.put(IFA_LOCAL, b.data(), b.size());
     m.put(IFA_ADDRESS, b.data(), b.size());
     if (addr.addr.is_v4() && addr.prefix < 31 && type == RTM_NEWADDR) {
-        auto brd = addr.last().bytes();  // as `ip addr add ... brd +`
-        m.put(IFA_BROADCAST, brd.data(), brd.size());
+        const ip::Addr brd = addr.last();  // as `ip addr add ... brd +`; bytes() views it
+        m.put(IFA_BROADCAST, brd.bytes().data(), brd.bytes().size());
     }
     if (opt.nodad) m.put_u32(IFA_FLAGS, IFA_F_NODAD);
     return m;

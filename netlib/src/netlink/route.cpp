@@ -21,8 +21,8 @@ Message route_message(std::uint16_t type, std::uint16_t flags, const RouteSpec& 
     rt->rtm_type = RTN_UNICAST;
     if (table >= 256) m.put_u32(RTA_TABLE, static_cast<std::uint32_t>(table));
     if (r.dst.prefix > 0) {
-        auto d = r.dst.network().bytes();
-        m.put(RTA_DST, d.data(), d.size());
+        const ip::Addr d = r.dst.network();  // named: bytes() is a view into it
+        m.put(RTA_DST, d.bytes().data(), d.bytes().size());
     }
     if (r.gw) {
         auto g = r.gw->bytes();
