@@ -43,7 +43,7 @@ Expected<> check(const cni::Request& req) {
     auto store = NETLIB_TRY(
         DiskStore::open(cfg.store.data_dir, cfg.store.network, DiskStore::Mode::Existing));
     if (!store || NETLIB_TRY(store->held(attachment(req))).empty())
-        return fail(Code::Internal, "host-local: no address of network \"" + req.name +
+        return fail(Code::CheckFailed, "host-local: no address of network \"" + req.name +
                                         "\" is leased to container " + req.container_id +
                                         " interface " + req.ifname + " (in " + cfg.store.data_dir +
                                         ")");

@@ -27,11 +27,11 @@ Expected<> check(const cni::Request& req) {
         for (const auto& c : req.prev_result->ips)
             if (c.address.addr == want.address.addr) got = &c;
         if (!got)
-            return fail(Code::Internal, "static: address " + want.address.str() +
+            return fail(Code::CheckFailed, "static: address " + want.address.str() +
                                             " is missing from prevResult for interface " +
                                             req.ifname);
         if (want.gateway && got->gateway != want.gateway)
-            return fail(Code::Internal,
+            return fail(Code::CheckFailed,
                         "static: address " + want.address.str() + " has gateway " +
                             (got->gateway ? got->gateway->str() : std::string("none")) +
                             " in prevResult, config says " + want.gateway->str());

@@ -34,10 +34,10 @@ Expected<> check_container_side(const cni::Request& req, const Config& cfg, cons
     auto ns = NETLIB_TRY(open_container_netns(req));
     auto sock = NETLIB_TRY(nl::Socket::open_in(ns));
     auto link = NETLIB_TRY(nl::get_link(sock, req.ifname));
-    if (!link) return fail(Code::Kernel, "interface \"" + req.ifname + "\" not found in " + req.netns);
-    if (link->kind != "veth") return fail(Code::Kernel, "interface \"" + req.ifname + "\" is not a veth");
+    if (!link) return fail(Code::CheckFailed, "interface \"" + req.ifname + "\" not found in " + req.netns);
+    if (link->kind != "veth") return fail(Code::CheckFailed, "interface \"" + req.ifname + "\" is not a veth");
     if (!want->mac.empty() && link->mac != want->mac)
-        return fail(Code::Kernel, "interface \"" + req.ifname + "\" has MAC " + link->mac + ", expected " + want->mac);
+        return fail(Code::CheckFailed, "interface \"" + req.ifname + "\" has MAC " + link->mac + ", expected " + want->mac);
     peer_index = link->link;
     int idx = static_cast<int>(want - prev.interfaces.data());
     auto scope = NETLIB_TRY(netlib::netns::Scope::enter(ns));
@@ -48,15 +48,15 @@ Expected<> check_container_side(const cni::Request& req, const Config& cfg, cons
 Expected<> check_host_side(const Config& cfg, const cni::Result& prev, int peer_index) {
     auto host = NETLIB_TRY(nl::Socket::open());
     auto br = NETLIB_TRY(nl::get_link(host, cfg.bridge));
-    if (!br || br->kind != "bridge") return fail(Code::Kernel, "bridge \"" + cfg.bridge + "\" not found");
+    if (!br || br->kind != "bridge") return fail(Code::CheckFailed, "bridge \"" + cfg.bridge + "\" not found");
     const auto* hv = find_host_veth(prev, cfg.bridge);
     if (!hv) return fail(Code::InvalidConfig, "prevResult has no host veth interface");
     auto veth = NETLIB_TRY(nl::get_link(host, hv->name));
-    if (!veth) return fail(Code::Kernel, "host veth \"" + hv->name + "\" not found");
+    if (!veth) return fail(Code::CheckFailed, "host veth \"" + hv->name + "\" not found");
     if (veth->master != br->index)
-        return fail(Code::Kernel, "host veth \"" + hv->name + "\" is not attached to bridge \"" + cfg.bridge + "\"");
+        return fail(Code::CheckFailed, "host veth \"" + hv->name + "\" is not attached to bridge \"" + cfg.bridge + "\"");
     if (peer_index != 0 && veth->index != peer_index)
-        return fail(Code::Kernel, "host veth \"" + hv->name + "\" is not the peer of the container interface");
+        return fail(Code::CheckFailed, "host veth \"" + hv->name + "\" is not the peer of the container interface");
     return {};
 }
 

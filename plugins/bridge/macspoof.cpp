@@ -87,7 +87,7 @@ Expected<> check_macspoof(const cni::Request& req, const std::string& host_port)
     const std::string c = chain_for(req.name, req.container_id, req.ifname);
     for (const auto& [port, target] : port_elements(listing))
         if (port == host_port && target == c) return {};
-    return netlib::fail(netlib::Code::Kernel, "macspoofchk rule for port " + host_port + " is missing");
+    return netlib::fail(netlib::Code::CheckFailed, "macspoofchk rule for port " + host_port + " is missing");
 }
 
 Expected<> gc_macspoof(const cni::Request& req) {

@@ -25,6 +25,7 @@ enum class Code : int {
     PluginExec = 103,            // a delegated plugin could not be found or executed
     Conflict = 104,              // kernel object exists and is not what the config asks for
     PortConflict = 105,          // portmap: host port already published by another container
+    CheckFailed = 106,           // CHECK: state that ADD created is missing or different
     Internal = 999,
 };
 

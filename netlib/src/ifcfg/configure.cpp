@@ -82,13 +82,13 @@ Expected<> configure(nl::Socket& sock, const std::string& ifname, const cni::Res
 
 Expected<> verify(nl::Socket& sock, const std::string& ifname, const cni::Result& r, int result_index) {
     auto link = NETLIB_TRY(nl::get_link(sock, ifname));
-    if (!link) return fail(Code::Kernel, "interface \"" + ifname + "\" not found");
+    if (!link) return fail(Code::CheckFailed, "interface \"" + ifname + "\" not found");
     for (int af : {AF_INET, AF_INET6}) {
         auto have = NETLIB_TRY(nl::list_addrs(sock, link->index, af));
         for (const auto& c : r.ips) {
             if (!mine(c, result_index) || c.address.addr.af() != af) continue;
             if (std::find(have.begin(), have.end(), c.address) == have.end())
-                return fail(Code::Kernel, "address " + c.address.str() + " missing on " + ifname);
+                return fail(Code::CheckFailed, "address " + c.address.str() + " missing on " + ifname);
         }
     }
     for (const auto& rt : r.routes) {
@@ -99,7 +99,7 @@ Expected<> verify(nl::Socket& sock, const std::string& ifname, const cni::Result
         bool has_family = std::any_of(r.ips.begin(), r.ips.end(), [&](const cni::IpConfig& c) {
             return mine(c, result_index) && c.address.family() == rt.dst.family();
         });
-        if (has_family && !found) return fail(Code::Kernel, "route " + rt.dst.str() + " missing in the container");
+        if (has_family && !found) return fail(Code::CheckFailed, "route " + rt.dst.str() + " missing in the container");
     }
     return {};
 }

@@ -160,7 +160,7 @@ Expected<> masq_check_rules(const MasqRequest& req, ip::Family f, const SavedTab
     const std::string chain = masq_chain_name(req.network, req.container_id);
     const std::string comment = stored_comment(req.network, req.container_id);
     auto missing = [&](std::string what) {
-        return fail(Code::Conflict, "check masquerade for container \"" + req.container_id +
+        return fail(Code::CheckFailed, "check masquerade for container \"" + req.container_id +
                                         "\" in network \"" + req.network + "\": " + what);
     };
     if (!current.has_chain(chain)) return missing("nat chain " + chain + " does not exist");

@@ -180,7 +180,7 @@ TEST_P(MasqIptables, CheckFailsAfterManualDelete) {
                                 c + "\nCOMMIT\n"));
     auto res = backend_->check(r);
     ASSERT_FALSE(res);
-    EXPECT_EQ(res.error().code, static_cast<int>(netlib::Code::Conflict));
+    EXPECT_EQ(res.error().code, static_cast<int>(netlib::Code::CheckFailed));
     EXPECT_NE(res.error().msg.find("POSTROUTING lacks the jump"), std::string::npos)
         << res.error().msg;
     // DEL still cleans up the half-present state (chain without jump).

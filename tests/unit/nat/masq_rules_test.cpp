@@ -263,7 +263,7 @@ TEST(MasqCheck, ReportsWhatIsMissing) {
 
     auto no_v4 = masq_check_rules(r, Family::V4, parse(kBase));
     ASSERT_FALSE(no_v4);
-    EXPECT_EQ(no_v4.error().code, static_cast<int>(netlib::Code::Conflict));
+    EXPECT_EQ(no_v4.error().code, static_cast<int>(netlib::Code::CheckFailed));
     EXPECT_NE(no_v4.error().msg.find("does not exist"), std::string::npos);
 
     struct Case {
