@@ -13,10 +13,7 @@ using netlib::fail;
 namespace nl = netlib::netlink;
 
 Expected<netlib::netns::Netns> open_container_netns(const netlib::cni::Request& req) {
-    auto ns = netlib::netns::Netns::open(req.netns);
-    if (!ns && ns.error().sys_errno == ENOENT)
-        return fail(Code::UnknownContainer, "network namespace " + req.netns + " does not exist");
-    return ns;
+    return netlib::netns::open_container(req.netns);
 }
 
 namespace {

@@ -19,13 +19,6 @@ namespace nl = netlib::netlink;
 
 namespace {
 
-Expected<netlib::netns::Netns> open_ns(const cni::Request& req) {
-    auto ns = netlib::netns::Netns::open(req.netns);
-    if (!ns && ns.error().sys_errno == ENOENT)
-        return fail(Code::UnknownContainer, "network namespace " + req.netns + " does not exist");
-    return ns;
-}
-
 Expected<nl::LinkInfo> lo_link(nl::Socket& sock) {
     auto lo = NETLIB_TRY(nl::get_link(sock, "lo"));
     if (!lo) return fail(Code::Kernel, "no loopback interface \"lo\" in the container network namespace");
@@ -33,7 +26,7 @@ Expected<nl::LinkInfo> lo_link(nl::Socket& sock) {
 }
 
 Expected<cni::Result> add(const cni::Request& req) {
-    auto ns = NETLIB_TRY(open_ns(req));
+    auto ns = NETLIB_TRY(netlib::netns::open_container(req.netns));
     auto sock = NETLIB_TRY(nl::Socket::open_in(ns));
     auto lo = NETLIB_TRY(lo_link(sock));
     if (!lo.up) NETLIB_TRYV(nl::set_up(sock, lo.index));
@@ -61,7 +54,7 @@ Expected<> del(const cni::Request& req) {
 }
 
 Expected<> check(const cni::Request& req) {
-    auto ns = NETLIB_TRY(open_ns(req));
+    auto ns = NETLIB_TRY(netlib::netns::open_container(req.netns));
     auto sock = NETLIB_TRY(nl::Socket::open_in(ns));
     auto lo = NETLIB_TRY(lo_link(sock));
     if (!lo.up) return fail(Code::Kernel, "loopback interface is down in " + req.netns);

@@ -29,6 +29,13 @@ Expected<Netns> Netns::open(const std::string& path) {
     return Netns(std::move(fd), path);
 }
 
+Expected<Netns> open_container(const std::string& path) {
+    auto ns = Netns::open(path);
+    if (!ns && ns.error().sys_errno == ENOENT)
+        return fail(Code::UnknownContainer, "network namespace " + path + " does not exist");
+    return ns;
+}
+
 Expected<Netns> Netns::open_pid(pid_t pid) { return open("/proc/" + std::to_string(pid) + "/ns/net"); }
 
 Expected<Netns> Netns::current() { return open("/proc/thread-self/ns/net"); }

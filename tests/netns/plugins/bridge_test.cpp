@@ -11,13 +11,10 @@
 
 using nlohmann::json;
 using testcni::Call;
+using testcni::sh;
 
 namespace {
 
-void sh(const std::string& cmd) {
-    auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
-    ASSERT_TRUE(r && r->exit_status == 0) << cmd << ": " << (r ? r->err : r.error().msg);
-}
 
 struct Netns {
     explicit Netns(std::string n) : name(std::move(n)), path("/run/netns/" + name) { sh("ip netns add " + name); }

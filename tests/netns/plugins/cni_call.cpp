@@ -6,11 +6,18 @@
 #include <cstring>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
 #include "netlib/sys/spawn.hpp"
 
 extern char** environ;
 
 namespace testcni {
+
+void sh(const std::string& cmd) {
+    auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
+    if (!r || r->exit_status != 0) ADD_FAILURE() << cmd << ": " << (r ? r->err : r.error().msg);
+}
 
 std::string plugin_dir() {
     const char* d = std::getenv("NETRUN_PLUGIN_DIR");

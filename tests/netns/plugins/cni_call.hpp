@@ -29,6 +29,9 @@ struct Reply {
     std::string msg() const { return json.is_object() ? json.value("msg", std::string{}) : out; }
 };
 
+// Run a shell command; a failure is a test failure (gtest ADD_FAILURE).
+void sh(const std::string& cmd);
+
 std::string plugin_dir();
 std::string plugin_path(const std::string& name);
 Reply run(const Call& c, const nlohmann::json& config);

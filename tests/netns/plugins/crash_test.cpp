@@ -15,13 +15,10 @@
 
 using nlohmann::json;
 using testcni::Call;
+using testcni::sh;
 
 namespace {
 
-void sh(const std::string& cmd) {
-    auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
-    ASSERT_TRUE(r && r->exit_status == 0) << cmd << ": " << (r ? r->err : r.error().msg);
-}
 
 json conf() {
     return json::parse(R"({"cniVersion":"1.1.0","name":"crashnet","type":"bridge","bridge":"crbr0",

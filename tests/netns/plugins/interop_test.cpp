@@ -11,15 +11,12 @@
 
 using nlohmann::json;
 using testcni::Call;
+using testcni::sh;
 
 namespace {
 
 const std::string kRef = "/usr/lib/cni";
 
-void sh(const std::string& cmd) {
-    auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
-    ASSERT_TRUE(r && r->exit_status == 0) << cmd << ": " << (r ? r->err : r.error().msg);
-}
 
 json conf() {
     return json::parse(R"({"cniVersion":"1.0.0","name":"interop","type":"bridge","bridge":"iobr0",

@@ -7,12 +7,9 @@
 
 using nlohmann::json;
 using testcni::Call;
+using testcni::sh;
 
 namespace {
-void sh(const std::string& cmd) {
-    auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, "");
-    ASSERT_TRUE(r && r->exit_status == 0) << cmd;
-}
 bool lo_up(const std::string& ns) {
     auto l = testcni::ip_json(ns, {"link", "show", "dev", "lo"});
     if (l.empty()) return false;

@@ -44,6 +44,10 @@ private:
     sys::Fd orig_;
 };
 
+// CNI_NETNS of an ADD/CHECK: a path that does not exist means the container is gone, which
+// the spec reports as "unknown container" (code 3) so the runtime need not clean up.
+Expected<Netns> open_container(const std::string& path);
+
 // A new, empty network namespace kept alive by a bind mount at `path` (like `ip netns add`).
 // The caller's own namespace is not changed. Under /run/netns the directory is made a
 // shared mount first, as iproute2 does, so a later unmount reaches copies of it in other
