@@ -9,6 +9,7 @@ PACKAGES=(
   iproute2 iptables nftables iputils-ping procps util-linux
   containernetworking-plugins   # Go reference plugins: interop tests and benchmarks
   hyperfine                     # benchmarks
+  ccache                        # shared compile cache across build dirs (sanitizer, helpers)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
