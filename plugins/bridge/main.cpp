@@ -1,3 +1,7 @@
 #include "bridge.hpp"
+#include "ipam/builtin_delegates.hpp"
 
-int main() { return netlib::cni::plugin_main(bridge::plugin()); }
+int main() {
+    ipam::register_builtin_delegates();
+    return netlib::cni::plugin_main(bridge::plugin());
+}

@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <sstream>
 
 #include "netlib/cni/result_json.hpp"
 #include "netlib/sys/spawn.hpp"
@@ -64,16 +68,64 @@ Error plugin_error(std::string_view type, const sys::SpawnResult& r) {
     return Error{static_cast<int>(Code::PluginExec), msg, {}};
 }
 
+std::map<std::string, Plugin (*)(), std::less<>>& builtins() {
+    static std::map<std::string, Plugin (*)(), std::less<>> table;
+    return table;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa{}, sb{};
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+// The builtin for `type` if `bin` (what CNI_PATH resolved) is our own sibling executable.
+Plugin (*builtin_for(std::string_view type, const std::string& bin))() {
+    auto it = builtins().find(type);
+    if (it == builtins().end()) return nullptr;
+    if (const char* off = std::getenv("NETRUN_NO_BUILTIN_DELEGATES"); off && std::strcmp(off, "1") == 0)
+        return nullptr;
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return nullptr;
+    std::string dir(self, static_cast<std::size_t>(n));
+    dir.resize(dir.rfind('/') + 1);
+    return same_file(bin, dir + std::string(type)) ? it->second : nullptr;
+}
+
+sys::SpawnResult run_builtin(Plugin (*factory)(), const Invocation& inv, std::string_view config) {
+    const std::string command(to_string(inv.command));
+    Env env = [&](const char* key) -> const char* {
+        std::string_view k(key);
+        if (k == "CNI_COMMAND") return command.c_str();
+        if (k == "CNI_CONTAINERID") return inv.container_id.c_str();
+        if (k == "CNI_NETNS") return inv.netns.c_str();
+        if (k == "CNI_IFNAME") return inv.ifname.c_str();
+        if (k == "CNI_ARGS") return inv.args.c_str();
+        if (k == "CNI_PATH") return inv.path.c_str();
+        return std::getenv(key);
+    };
+    std::istringstream in{std::string(config)};
+    std::ostringstream out;
+    sys::SpawnResult r;
+    r.exit_status = run_plugin(factory(), env, in, out);
+    r.out = std::move(out).str();
+    return r;
+}
+
 }  // namespace
+
+void register_builtin(std::string_view type, Plugin (*factory)()) { builtins()[std::string(type)] = factory; }
 
 Expected<PendingPlugin> start_plugin(std::string_view type, const Invocation& inv, std::string_view config) {
     auto bin = NETLIB_TRY(find_plugin(type, inv.path));
+    if (auto factory = builtin_for(type, bin)) return PendingPlugin(std::string(type), run_builtin(factory, inv, config));
     auto child = NETLIB_TRY(sys::Child::start({bin}, plugin_env(inv), config));
     return PendingPlugin(std::string(type), std::move(child));
 }
 
 Expected<json> PendingPlugin::wait() {
-    auto r = NETLIB_TRY(child_.wait());
+    auto r = done_ ? std::move(*done_) : NETLIB_TRY(child_->wait());
     if (r.exit_status != 0) return std::unexpected(plugin_error(type_, r));
     if (r.out.find_first_not_of(" \t\r\n") == std::string::npos) return json();
     auto j = json::parse(r.out, nullptr, false);

@@ -1,6 +1,7 @@
 // Bridge + host-local driven like a runtime (env + stdin, real executables), asserting
 // kernel state with iproute2/iptables. Runs inside the harness's private namespaces.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -151,7 +152,14 @@ TEST(Bridge, DelAfterNetnsDeletedReleasesLeaseAndRules) {
     }
     EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
     EXPECT_EQ(testcni::iptables_nat().find("c-gone"), std::string::npos);
-    EXPECT_TRUE(testcni::link_names("", "veth").empty());
+    // The kernel destroys a deleted netns (and the veth pair with it) from a workqueue, after
+    // the last reference is gone: poll briefly instead of racing the cleanup.
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        gone = testcni::link_names("", "veth").empty();
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(gone) << "host veth still present 2 s after its netns was deleted";
 }
 
 TEST(Bridge, ParallelAddsOnNewBridgeThenParallelDels) {
@@ -231,4 +239,32 @@ TEST(Bridge, MacSpoofCheckDropsForeignSourceMac) {
     EXPECT_TRUE(gr.ok()) << gr.out;
     EXPECT_EQ(nft_table().find("id=ms-b"), std::string::npos) << nft_table();
     EXPECT_TRUE(testcni::run(call("DEL", b, "ms-b"), c).ok());
+}
+
+// Builtin IPAM delegation must never override the runtime's CNI_PATH: a host-local found
+// first in another directory is exec'd (marker written); ours beside bridge runs in-process.
+TEST(Bridge, IpamFromCniPathIsExecdUnlessItIsOurs) {
+    Netns ns("bi1");
+    sh("mkdir -p /run/otheripam && printf '#!/bin/sh\\ntouch /run/otheripam/used\\nexec " +
+       testcni::plugin_path("host-local") + "\\n' > /run/otheripam/host-local && chmod +x /run/otheripam/host-local");
+    auto c = call("ADD", ns, "bi1");
+    c.path = "/run/otheripam:" + testcni::plugin_dir();
+    auto r = testcni::run(c, conf("1.0.0", "cni9"));
+    ASSERT_TRUE(r.ok()) << r.out << r.err;
+    EXPECT_EQ(::access("/run/otheripam/used", F_OK), 0) << "host-local first in CNI_PATH was not exec'd";
+    EXPECT_EQ(testcni::leases("/run/ipam/testnet").size(), 1u);
+    c.command = "DEL";
+    ASSERT_TRUE(testcni::run(c, conf("1.0.0", "cni9")).ok());
+    EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
+
+    ::unlink("/run/otheripam/used");
+    Netns ns2("bi2");
+    auto c2 = call("ADD", ns2, "bi2");  // default CNI_PATH: our plugin dir only
+    auto r2 = testcni::run(c2, conf("1.0.0", "cni9"));
+    ASSERT_TRUE(r2.ok()) << r2.out << r2.err;
+    EXPECT_NE(::access("/run/otheripam/used", F_OK), 0);
+    EXPECT_EQ(testcni::leases("/run/ipam/testnet").size(), 1u);
+    c2.command = "DEL";
+    ASSERT_TRUE(testcni::run(c2, conf("1.0.0", "cni9")).ok());
+    EXPECT_TRUE(testcni::leases("/run/ipam/testnet").empty());
 }

@@ -3,6 +3,7 @@
 // a JSON config on stdin; decode its Result or error JSON. Used by the runtime (conflists,
 // chains) and by main plugins delegating to IPAM.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,7 @@ Expected<nlohmann::json> exec_plugin(std::string_view type, const Invocation& in
 
 // A plugin started but not yet waited for, so the caller can overlap its own kernel work
 // with the delegate's run. Destroying it without wait() kills the plugin.
+// A builtin delegate (see register_builtin) has already finished when it is returned.
 class PendingPlugin {
 public:
     Expected<nlohmann::json> wait();
@@ -39,9 +41,19 @@ public:
 private:
     friend Expected<PendingPlugin> start_plugin(std::string_view, const Invocation&, std::string_view);
     PendingPlugin(std::string type, sys::Child child) : type_(std::move(type)), child_(std::move(child)) {}
+    PendingPlugin(std::string type, sys::SpawnResult done) : type_(std::move(type)), done_(std::move(done)) {}
     std::string type_;
-    sys::Child child_;
+    std::optional<sys::Child> child_;
+    std::optional<sys::SpawnResult> done_;
 };
+
+// A plugin linked into the calling executable (e.g. host-local inside bridge). start_plugin
+// runs it in-process through the same skeleton (validation, version conversion, error JSON)
+// instead of exec'ing it, but only when CNI_PATH resolves `type` to the very file installed
+// beside the calling executable: a runtime that puts another implementation first in
+// CNI_PATH still gets that one exec'd. Saves one exec + dynamic link per delegation.
+// NETRUN_NO_BUILTIN_DELEGATES=1 in the environment turns it off.
+void register_builtin(std::string_view type, Plugin (*factory)());
 
 Expected<PendingPlugin> start_plugin(std::string_view type, const Invocation& inv, std::string_view config);
 
