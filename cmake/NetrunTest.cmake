@@ -15,6 +15,13 @@ function(netrun_add_gtest name)
     target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main netrun_warnings)
   endif()
   add_test(NAME ${name} COMMAND ${name})
+  # `unit_tests` builds just the unit tier (the sanitizer build in scripts/test.sh).
+  if("unit" IN_LIST T_LABELS)
+    if(NOT TARGET unit_tests)
+      add_custom_target(unit_tests)
+    endif()
+    add_dependencies(unit_tests ${name})
+  endif()
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT}
     SKIP_RETURN_CODE 77
     ENVIRONMENT "NETRUN_PLUGIN_DIR=${NETRUN_PLUGIN_DIR};NETRUN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 # Sanitizers: unit tier only (root tiers exec many binaries; ASan there adds minutes, no signal).
-BUILD_DIR=build-asan BUILD_TYPE=Debug ./scripts/build.sh -DNETRUN_SANITIZE=ON
+BUILD_DIR=build-asan BUILD_TYPE=Debug TARGETS=unit_tests ./scripts/build.sh -DNETRUN_SANITIZE=ON
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
    ctest --output-on-failure -j2 -L unit)
