@@ -10,6 +10,7 @@
 //   lock                          flock held by every mutation of the store
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,13 @@ public:
     netlib::Expected<void> remove_rootfs(const std::string& container_id);
 
 private:
+    // Creates the store's directories and makes root_ canonical (overlay wants absolute paths).
+    netlib::Expected<void> ensure_layout();
+    // The image a name or id names, if any (no embedded import).
+    netlib::Expected<std::optional<Image>> find(const std::string& name_or_id);
+    netlib::Expected<Image> import_embedded();
+    netlib::Expected<bool> used_by_container(const std::string& image_id);
+
     std::string root_;
     InUse in_use_;
 };
