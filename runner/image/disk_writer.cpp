@@ -14,7 +14,7 @@ netlib::Expected<DiskWriter> DiskWriter::create(int extra_flags) {
     if (!a) return netlib::fail(netlib::Code::Internal, "archive_write_disk_new: out of memory");
     // No archive_write_disk_set_standard_lookup: owners stay the archive's numeric ids,
     // never remapped through this host's passwd/group.
-    int flags = ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_UNLINK | extra_flags;
+    int flags = ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT | extra_flags;
     if (archive_write_disk_set_options(a.get(), flags) != ARCHIVE_OK)
         return netlib::fail(netlib::Code::Internal, "archive_write_disk_set_options failed");
     return DiskWriter(std::move(a));
