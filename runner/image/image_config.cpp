@@ -1,5 +1,6 @@
 // Docker and OCI image configs share the fields netrun uses (OCI image-spec config.md).
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "image/errors.hpp"
 #include "image/image_source.hpp"
@@ -15,6 +16,7 @@ std::vector<std::string> strings(const json& obj, const char* key) {
     std::vector<std::string> out;
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return out;
+    if (!it->is_array()) throw std::invalid_argument(std::string(key) + " is not a list of strings");
     for (const auto& s : *it) out.push_back(s.get<std::string>());
     return out;
 }
@@ -38,7 +40,7 @@ netlib::Expected<void> parse_image_config(const std::string& json_text, ImageSou
                                  .cmd = strings(*cfg, "Cmd"),
                                  .workdir = text(*cfg, "WorkingDir"),
                                  .user = text(*cfg, "User")};
-    } catch (const json::exception& e) {
+    } catch (const std::exception& e) {  // json type errors and our own
         return image_fail(ImageCode::BadArchive, std::string("image config: ") + e.what());
     }
     return {};

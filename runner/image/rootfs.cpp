@@ -82,6 +82,11 @@ netlib::Expected<Rootfs> Store::prepare_rootfs(const Image& image, const std::st
         fs.upper = fs.dir + "/upper";
         fs.work = fs.dir + "/work";
     }
+    // Under the store lock, so a concurrent rmi either sees this container (and refuses) or
+    // has already removed the image (and we fail here instead of mounting vanishing layers).
+    auto lock = NETLIB_TRY(netlib::sys::FileLock::acquire(layout.lock()));
+    if (::access(layout.image_record(image.id).c_str(), F_OK) != 0)
+        return image_fail(ImageCode::NotFound, "image " + image.id.substr(0, 12) + " was removed");
     if (::mkdir(fs.dir.c_str(), 0700) != 0) {
         if (errno == EEXIST)
             return netlib::fail(netlib::Code::Conflict, "container " + container_id + " already has a root filesystem at " +

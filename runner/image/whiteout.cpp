@@ -23,8 +23,9 @@ std::pair<std::string, std::string> split_parent(const std::string& rel) {
 
 netlib::Expected<void> make_whiteout(int layer_fd, const std::string& rel) {
     auto [parent, name] = split_parent(rel);
-    auto dir = NETLIB_TRY(open_dir_beneath(layer_fd, parent, true));
-    if (::mknodat(dir.get(), name.c_str(), S_IFCHR | 0, ::makedev(0, 0)) != 0) {
+    auto dir = open_dir_beneath(layer_fd, parent, true);
+    if (!dir) return image_fail(ImageCode::BadArchive, "whiteout " + rel + ": " + dir.error().msg);
+    if (::mknodat(dir->get(), name.c_str(), S_IFCHR | 0, ::makedev(0, 0)) != 0) {
         if (errno == EEXIST)
             return image_fail(ImageCode::BadArchive, "layer both adds and deletes \"" + rel + "\"");
         return netlib::fail_errno(netlib::Code::Io, "create whiteout " + rel, errno);
@@ -33,8 +34,9 @@ netlib::Expected<void> make_whiteout(int layer_fd, const std::string& rel) {
 }
 
 netlib::Expected<void> make_opaque(int layer_fd, const std::string& rel_dir) {
-    auto dir = NETLIB_TRY(open_dir_beneath(layer_fd, rel_dir, true));
-    if (::fsetxattr(dir.get(), "trusted.overlay.opaque", "y", 1, 0) != 0)
+    auto dir = open_dir_beneath(layer_fd, rel_dir, true);
+    if (!dir) return image_fail(ImageCode::BadArchive, "opaque directory " + rel_dir + ": " + dir.error().msg);
+    if (::fsetxattr(dir->get(), "trusted.overlay.opaque", "y", 1, 0) != 0)
         return netlib::fail_errno(netlib::Code::Io, "set trusted.overlay.opaque on " + (rel_dir.empty() ? "/" : rel_dir) +
                                                         " (needs root and a filesystem with trusted xattrs)",
                                   errno);

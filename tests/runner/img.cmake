@@ -11,3 +11,8 @@ netrun_add_gtest(runner_img_test
           ${CMAKE_CURRENT_LIST_DIR}/img/img_bad_input_test.cpp ${CMAKE_CURRENT_LIST_DIR}/img/img_embedded_test.cpp
   LIBS netrun_img_test_fixture
   LABELS netns NETNS_MAIN TIMEOUT 120)
+
+netrun_add_gtest(runner_img_unit_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/img/img_parse_unit_test.cpp
+  LIBS netrun_image
+  LABELS unit TIMEOUT 30)

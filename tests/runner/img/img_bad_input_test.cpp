@@ -171,3 +171,27 @@ TEST(ImageBadInput, RepeatedEntriesTheLaterOneWins) {
     EXPECT_EQ(tree["g"].data, "first");
     EXPECT_EQ(tree["s"].type, 'f');
 }
+
+TEST(ImageBadInput, WhiteoutThroughASymlinkedDirIsRefused) {
+    TmpDir t;
+    put_dir(t / "outside");
+    put_file(t / "outside/keep", "keep");
+    Tar(t / "evil.tar").symlink("d", t / "outside").file("d/.wh.keep", "").close();
+    Store store(t / "root");
+    auto r = store.import(t / "evil.tar", "evil");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, static_cast<int>(ImageCode::BadArchive)) << r.error().msg;
+    EXPECT_EQ(read_all(t / "outside/keep"), "keep");
+    EXPECT_EQ(snapshot(t / "outside").size(), 1u);
+    expect_store_empty(t / "root");
+}
+
+TEST(ImageBadInput, AbsoluteEntryNamesLandInsideTheLayer) {
+    TmpDir t;
+    Tar(t / "abs.tar").file("/etc/abs-entry", "inside").close();
+    Store store(t / "root");
+    auto r = store.import(t / "abs.tar", "abs");
+    ASSERT_TRUE(r) << r.error().msg;
+    EXPECT_EQ(read_all(r->layers[0] + "/etc/abs-entry"), "inside");
+    EXPECT_FALSE(exists("/etc/abs-entry"));
+}
