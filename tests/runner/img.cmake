@@ -4,7 +4,7 @@
 add_library(netrun_img_test_fixture STATIC ${CMAKE_CURRENT_LIST_DIR}/img/img_fixture.cpp)
 target_include_directories(netrun_img_test_fixture PUBLIC ${CMAKE_CURRENT_LIST_DIR}/img)
 target_link_libraries(netrun_img_test_fixture PUBLIC netrun_image GTest::gtest nlohmann_json::nlohmann_json
-  PkgConfig::LIBARCHIVE PRIVATE netrun_warnings)
+  netrun_libarchive_writer PRIVATE netrun_warnings)
 
 netrun_add_gtest(runner_img_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/img/img_import_test.cpp ${CMAKE_CURRENT_LIST_DIR}/img/img_overlay_test.cpp
