@@ -10,7 +10,7 @@ PACKAGES=(
   containernetworking-plugins   # Go reference plugins: interop tests and benchmarks
   hyperfine                     # benchmarks
   ccache                        # shared compile cache across build dirs (sanitizer, helpers)
-  libarchive-dev nettle-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev busybox-static  # runner images: libarchive (linked statically) for tar/gzip/zstd import, sha256, embedded default image
+  libarchive-dev nettle-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev busybox-static podman  # runner images: libarchive (static) import, sha256, embedded default image; podman writes archives for the interop test
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,8 +9,9 @@ target_link_libraries(netrun_img_test_fixture PUBLIC netrun_image GTest::gtest n
 netrun_add_gtest(runner_img_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/img/img_import_test.cpp ${CMAKE_CURRENT_LIST_DIR}/img/img_overlay_test.cpp
           ${CMAKE_CURRENT_LIST_DIR}/img/img_bad_input_test.cpp ${CMAKE_CURRENT_LIST_DIR}/img/img_embedded_test.cpp
-  LIBS netrun_img_test_fixture
-  LABELS netns NETNS_MAIN TIMEOUT 120)
+          ${CMAKE_CURRENT_LIST_DIR}/img/img_podman_interop_test.cpp
+  LIBS netrun_img_test_fixture netrun_test_support
+  LABELS netns NETNS_MAIN TIMEOUT 180)
 
 netrun_add_gtest(runner_img_unit_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/img/img_parse_unit_test.cpp
