@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "image/embedded_image.hpp"
 #include "img_fixture.hpp"
 #include "netrun_test/process.hpp"
 
@@ -31,6 +36,20 @@ protected:
         podman({"save", "--format", "docker-archive", "-o", t / "docker.tar", "localhost/two:1"});
         podman({"save", "--format", "oci-archive", "-o", t / "oci.tar", "localhost/two:1"});
         podman({"save", "--format", "oci-dir", "-o", t / "ocidir", "localhost/two:1"});
+
+        // Deletions made by RUN steps (buildah writes .wh. files), on top of our busybox image.
+        auto tar = netrun::image::embedded_default_image_tar();
+        std::ofstream(t / "busybox.tar", std::ios::binary)
+            .write(reinterpret_cast<const char*>(tar.data()), static_cast<std::streamsize>(tar.size()));
+        put_file(t / "ctx2/Containerfile",
+                 "FROM localhost/bb:1\n"
+                 "RUN rm /etc/group && mkdir /d && touch /d/a /d/b\n"
+                 "RUN rm -rf /d && mkdir /d && touch /d/c\n");
+        podman({"import", t / "busybox.tar", "localhost/bb:1"});
+        // chroot isolation: crun refuses this host's hybrid cgroup layout.
+        podman({"build", "--isolation", "chroot", "-t", "localhost/wh:1", t / "ctx2"});
+        podman({"save", "--format", "docker-archive", "-o", t / "wh-docker.tar", "localhost/wh:1"});
+        podman({"save", "--format", "oci-archive", "-o", t / "wh-oci.tar", "localhost/wh:1"});
     }
     static void TearDownTestSuite() {
         delete tmp_;
@@ -69,6 +88,24 @@ protected:
         EXPECT_TRUE(store.remove_rootfs("c"));
     }
 
+    void expect_deletions(const std::string& archive) {
+        Store store(*tmp_ / (std::string("root-") + ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+        auto img = store.import(archive, "");
+        ASSERT_TRUE(img) << img.error().msg;
+        ASSERT_EQ(img->layers.size(), 3u);
+        struct stat st{};
+        ASSERT_EQ(::lstat((img->layers[1] + "/etc/group").c_str(), &st), 0);
+        EXPECT_TRUE(S_ISCHR(st.st_mode) && st.st_rdev == 0) << "etc/group is not an overlay whiteout";
+        auto fs = store.prepare_rootfs(*img, "c", false);
+        ASSERT_TRUE(fs) << fs.error().msg;
+        EXPECT_NE(::access((fs->merged + "/etc/passwd").c_str(), F_OK), -1);
+        EXPECT_EQ(::access((fs->merged + "/etc/group").c_str(), F_OK), -1) << "deleted file visible";
+        Tree d = snapshot(fs->merged + "/d");
+        EXPECT_EQ(d.size(), 1u);
+        EXPECT_TRUE(d.contains("c"));
+        EXPECT_TRUE(store.remove_rootfs("c"));
+    }
+
     static inline TmpDir* tmp_ = nullptr;
 };
 
@@ -77,3 +114,5 @@ protected:
 TEST_F(PodmanArchives, DockerArchive) { expect_two(*tmp_ / "docker.tar"); }
 TEST_F(PodmanArchives, OciArchive) { expect_two(*tmp_ / "oci.tar"); }
 TEST_F(PodmanArchives, OciDir) { expect_two(*tmp_ / "ocidir"); }
+TEST_F(PodmanArchives, RunStepDeletionsDockerArchive) { expect_deletions(*tmp_ / "wh-docker.tar"); }
+TEST_F(PodmanArchives, RunStepDeletionsOciArchive) { expect_deletions(*tmp_ / "wh-oci.tar"); }
