@@ -82,8 +82,9 @@ struct EntryFree {
 }  // namespace
 
 TmpDir::TmpDir() {
-    char tmpl[] = "/tmp/netrun-img-test-XXXXXX";
-    must(::mkdtemp(tmpl) != nullptr, "mkdtemp");
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/netrun-img-test-XXXXXX";
+    must(::mkdtemp(tmpl.data()) != nullptr, "mkdtemp " + tmpl);
     path_ = tmpl;
 }
 

@@ -11,7 +11,7 @@
 
 namespace imgtest {
 
-// mkdtemp under /tmp, removed (recursively) at destruction.
+// mkdtemp under $TMPDIR (default /tmp), removed (recursively) at destruction.
 class TmpDir {
 public:
     TmpDir();
