@@ -22,7 +22,9 @@ archive* new_tar_reader() {
 
 }  // namespace
 
-void ArchiveReader::Free::operator()(archive* a) const { archive_read_free(a); }
+void ArchiveReader::Free::operator()(archive* a) const {
+    archive_read_free(a);
+}
 
 netlib::Expected<ArchiveReader> ArchiveReader::open_file(const std::string& path) {
     std::unique_ptr<archive, Free> a(new_tar_reader());
@@ -33,7 +35,8 @@ netlib::Expected<ArchiveReader> ArchiveReader::open_file(const std::string& path
     return r;
 }
 
-netlib::Expected<ArchiveReader> ArchiveReader::open_memory(std::span<const unsigned char> bytes, std::string label) {
+netlib::Expected<ArchiveReader> ArchiveReader::open_memory(std::span<const unsigned char> bytes,
+                                                           std::string label) {
     std::unique_ptr<archive, Free> a(new_tar_reader());
     if (!a) return netlib::fail(netlib::Code::Internal, "archive_read_new: out of memory");
     ArchiveReader r(std::move(a), std::move(label));
@@ -53,11 +56,14 @@ netlib::Expected<archive_entry*> ArchiveReader::next() {
 
 netlib::Error ArchiveReader::error(std::string_view what) const {
     const char* msg = archive_error_string(a_.get());
-    std::string text = label_ + ": " + std::string(what) + ": " + (msg ? msg : "unknown libarchive error");
+    std::string text =
+        label_ + ": " + std::string(what) + ": " + (msg ? msg : "unknown libarchive error");
     // libarchive reports format problems as EILSEQ; its text alone ("Unrecognized archive
     // format") does not say what we expected.
-    if (archive_errno(a_.get()) == EILSEQ) text += " (expected a tar archive, optionally compressed)";
-    return netlib::Error{static_cast<int>(ImageCode::BadArchive), std::move(text), {}, archive_errno(a_.get())};
+    if (archive_errno(a_.get()) == EILSEQ)
+        text += " (expected a tar archive, optionally compressed)";
+    return netlib::Error{
+        static_cast<int>(ImageCode::BadArchive), std::move(text), {}, archive_errno(a_.get())};
 }
 
 std::optional<std::string> clean_entry_path(std::string_view path) {

@@ -15,10 +15,11 @@ struct archive_entry;
 namespace netrun::image {
 
 class ArchiveReader {
-public:
+  public:
     static netlib::Expected<ArchiveReader> open_file(const std::string& path);
     // bytes must outlive the reader; label names the source in error messages.
-    static netlib::Expected<ArchiveReader> open_memory(std::span<const unsigned char> bytes, std::string label);
+    static netlib::Expected<ArchiveReader> open_memory(std::span<const unsigned char> bytes,
+                                                       std::string label);
 
     // The next entry, or nullptr at the end of the archive. The entry is owned by the reader
     // and valid until the next call.
@@ -28,11 +29,12 @@ public:
     // "<label>: <libarchive's message>" as a BadArchive error.
     netlib::Error error(std::string_view what) const;
 
-private:
+  private:
     struct Free {
         void operator()(archive* a) const;
     };
-    ArchiveReader(std::unique_ptr<archive, Free> a, std::string label) : a_(std::move(a)), label_(std::move(label)) {}
+    ArchiveReader(std::unique_ptr<archive, Free> a, std::string label)
+        : a_(std::move(a)), label_(std::move(label)) {}
     std::unique_ptr<archive, Free> a_;
     std::string label_;
 };

@@ -66,11 +66,15 @@ netlib::Expected<std::string> sha256_file_hex(const std::string& path) {
 netlib::Expected<std::string> digest_hex(std::string_view digest) {
     constexpr std::string_view kPrefix = "sha256:";
     if (!digest.starts_with(kPrefix))
-        return image_fail(ImageCode::BadArchive, "unsupported digest \"" + std::string(digest) + "\" (only sha256)");
+        return image_fail(ImageCode::BadArchive,
+                          "unsupported digest \"" + std::string(digest) + "\" (only sha256)");
     std::string_view hex = digest.substr(kPrefix.size());
-    bool ok = hex.size() == 64 &&
-              std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-    if (!ok) return image_fail(ImageCode::BadArchive, "malformed digest \"" + std::string(digest) + "\"");
+    bool ok = hex.size() == 64 && std::all_of(hex.begin(), hex.end(), [](char c) {
+                  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+              });
+    if (!ok)
+        return image_fail(ImageCode::BadArchive,
+                          "malformed digest \"" + std::string(digest) + "\"");
     return std::string(hex);
 }
 

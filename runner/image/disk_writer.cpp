@@ -7,7 +7,9 @@
 
 namespace netrun::image {
 
-void DiskWriter::Free::operator()(archive* a) const { archive_write_free(a); }
+void DiskWriter::Free::operator()(archive* a) const {
+    archive_write_free(a);
+}
 
 netlib::Expected<DiskWriter> DiskWriter::create(int extra_flags) {
     std::unique_ptr<archive, Free> a(archive_write_disk_new());
@@ -22,13 +24,17 @@ netlib::Expected<DiskWriter> DiskWriter::create(int extra_flags) {
 
 netlib::Error DiskWriter::error(const std::string& what) const {
     const char* msg = archive_error_string(a_.get());
-    return netlib::Error{static_cast<int>(ImageCode::BadArchive), what + ": " + (msg ? msg : "unknown libarchive error"),
-                         {}, archive_errno(a_.get())};
+    return netlib::Error{static_cast<int>(ImageCode::BadArchive),
+                         what + ": " + (msg ? msg : "unknown libarchive error"),
+                         {},
+                         archive_errno(a_.get())};
 }
 
-netlib::Expected<void> DiskWriter::write(ArchiveReader& in, archive_entry* entry, const std::string& shown_name) {
+netlib::Expected<void> DiskWriter::write(ArchiveReader& in, archive_entry* entry,
+                                         const std::string& shown_name) {
     // ARCHIVE_WARN is e.g. "cannot restore time" on an odd filesystem: the entry is there.
-    if (archive_write_header(a_.get(), entry) < ARCHIVE_WARN) return std::unexpected(error("extract " + shown_name));
+    if (archive_write_header(a_.get(), entry) < ARCHIVE_WARN)
+        return std::unexpected(error("extract " + shown_name));
     if (archive_entry_filetype(entry) == AE_IFREG && archive_entry_size(entry) > 0) {
         const void* buf = nullptr;
         size_t len = 0;
@@ -41,12 +47,14 @@ netlib::Expected<void> DiskWriter::write(ArchiveReader& in, archive_entry* entry
                 return std::unexpected(error("write " + shown_name));
         }
     }
-    if (archive_write_finish_entry(a_.get()) < ARCHIVE_WARN) return std::unexpected(error("finish " + shown_name));
+    if (archive_write_finish_entry(a_.get()) < ARCHIVE_WARN)
+        return std::unexpected(error("finish " + shown_name));
     return {};
 }
 
 netlib::Expected<void> DiskWriter::close() {
-    if (archive_write_close(a_.get()) < ARCHIVE_WARN) return std::unexpected(error("finish extraction"));
+    if (archive_write_close(a_.get()) < ARCHIVE_WARN)
+        return std::unexpected(error("finish extraction"));
     return {};
 }
 

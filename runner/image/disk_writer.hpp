@@ -8,17 +8,18 @@
 namespace netrun::image {
 
 class DiskWriter {
-public:
+  public:
     // extra_flags: ARCHIVE_EXTRACT_* bits added to the secure ones.
     static netlib::Expected<DiskWriter> create(int extra_flags);
 
     // Writes entry (pathname already absolute below the destination) and, for regular
     // files, its data read from in.
-    netlib::Expected<void> write(ArchiveReader& in, archive_entry* entry, const std::string& shown_name);
+    netlib::Expected<void> write(ArchiveReader& in, archive_entry* entry,
+                                 const std::string& shown_name);
     // Applies deferred directory metadata (modes, times); call once after the last entry.
     netlib::Expected<void> close();
 
-private:
+  private:
     struct Free {
         void operator()(archive* a) const;
     };

@@ -30,14 +30,16 @@ netlib::Expected<void> empty_dir(Fd dir_fd, dev_t dev, const std::string& path) 
         std::string_view name = de->d_name;
         if (name == "." || name == "..") continue;
         std::string child = path + "/" + std::string(name);
-        struct stat st{};
+        struct stat st {};
         if (::fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
             if (errno == ENOENT) continue;
             return netlib::fail_errno(Code::Io, "stat " + child, errno);
         }
         if (S_ISDIR(st.st_mode)) {
             if (st.st_dev != dev)
-                return netlib::fail(Code::Io, "remove " + child + ": is another filesystem (still mounted?); not descending");
+                return netlib::fail(
+                    Code::Io,
+                    "remove " + child + ": is another filesystem (still mounted?); not descending");
             Fd sub(::openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!sub) return netlib::fail_errno(Code::Io, "open " + child, errno);
             NETLIB_TRYV(empty_dir(std::move(sub), dev, child));
@@ -53,7 +55,7 @@ netlib::Expected<void> empty_dir(Fd dir_fd, dev_t dev, const std::string& path) 
 }  // namespace
 
 netlib::Expected<void> remove_tree(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
         if (errno == ENOENT) return {};
         return netlib::fail_errno(Code::Io, "stat " + path, errno);
@@ -62,10 +64,12 @@ netlib::Expected<void> remove_tree(const std::string& path) {
         Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!fd) return netlib::fail_errno(Code::Io, "open " + path, errno);
         NETLIB_TRYV(empty_dir(std::move(fd), st.st_dev, path));
-        if (::rmdir(path.c_str()) != 0 && errno != ENOENT) return netlib::fail_errno(Code::Io, "rmdir " + path, errno);
+        if (::rmdir(path.c_str()) != 0 && errno != ENOENT)
+            return netlib::fail_errno(Code::Io, "rmdir " + path, errno);
         return {};
     }
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return netlib::fail_errno(Code::Io, "unlink " + path, errno);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        return netlib::fail_errno(Code::Io, "unlink " + path, errno);
     return {};
 }
 
@@ -81,7 +85,9 @@ netlib::Expected<Fd> open_dir_beneath(int dir_fd, const std::string& rel, bool c
             return netlib::fail_errno(Code::Io, "mkdir " + rel, errno);
         // O_NOFOLLOW: a symlink component fails with ELOOP instead of leading elsewhere.
         Fd next(::openat(cur.get(), comp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!next) return netlib::fail_errno(Code::Io, "open directory " + rel + " (component " + comp + ")", errno);
+        if (!next)
+            return netlib::fail_errno(Code::Io,
+                                      "open directory " + rel + " (component " + comp + ")", errno);
         cur = std::move(next);
     }
     return cur;

@@ -19,14 +19,14 @@ netlib::Expected<netlib::sys::Fd> open_dir_beneath(int dir_fd, const std::string
 // A directory created by mkdtemp(<parent>/<prefix>XXXXXX), removed with its contents when
 // the object goes out of scope unless release()d.
 class TempDir {
-public:
+  public:
     static netlib::Expected<TempDir> create(const std::string& parent, const std::string& prefix);
     TempDir(TempDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
     TempDir& operator=(TempDir&&) = delete;
     ~TempDir();
     const std::string& path() const { return path_; }
 
-private:
+  private:
     explicit TempDir(std::string p) : path_(std::move(p)) {}
     std::string path_;
 };

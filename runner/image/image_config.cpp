@@ -16,7 +16,8 @@ std::vector<std::string> strings(const json& obj, const char* key) {
     std::vector<std::string> out;
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return out;
-    if (!it->is_array()) throw std::invalid_argument(std::string(key) + " is not a list of strings");
+    if (!it->is_array())
+        throw std::invalid_argument(std::string(key) + " is not a list of strings");
     for (const auto& s : *it) out.push_back(s.get<std::string>());
     return out;
 }
@@ -30,7 +31,8 @@ std::string text(const json& obj, const char* key) {
 
 netlib::Expected<void> parse_image_config(const std::string& json_text, ImageSource& out) {
     json doc = json::parse(json_text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return image_fail(ImageCode::BadArchive, "image config is not a JSON object");
+    if (doc.is_discarded() || !doc.is_object())
+        return image_fail(ImageCode::BadArchive, "image config is not a JSON object");
     try {
         out.created = text(doc, "created");
         auto cfg = doc.find("config");

@@ -18,7 +18,11 @@ namespace {
 using nlohmann::json;
 
 json config_json(const ImageConfig& c) {
-    return {{"env", c.env}, {"entrypoint", c.entrypoint}, {"cmd", c.cmd}, {"workdir", c.workdir}, {"user", c.user}};
+    return {{"env", c.env},
+            {"entrypoint", c.entrypoint},
+            {"cmd", c.cmd},
+            {"workdir", c.workdir},
+            {"user", c.user}};
 }
 
 ImageConfig config_from(const json& j) {
@@ -46,7 +50,8 @@ netlib::Expected<ImageRecord> load_record(const StoreLayout& layout, const std::
                            .size_bytes = j.value("size", std::int64_t{0}),
                            .created = j.value("created", "")};
     } catch (const std::exception& e) {
-        return netlib::fail(netlib::Code::Decode, "image record " + path + " is damaged: " + e.what());
+        return netlib::fail(netlib::Code::Decode,
+                            "image record " + path + " is damaged: " + e.what());
     }
 }
 
@@ -69,18 +74,25 @@ netlib::Expected<std::vector<ImageRecord>> load_all_records(const StoreLayout& l
     while (dirent* de = ::readdir(dir.get())) {
         std::string_view name = de->d_name;
         if (!name.ends_with(".json")) continue;  // skips write_file_atomic's temp files too
-        out.push_back(NETLIB_TRY(load_record(layout, std::string(name.substr(0, name.size() - 5)))));
+        out.push_back(
+            NETLIB_TRY(load_record(layout, std::string(name.substr(0, name.size() - 5)))));
     }
     return out;
 }
 
 Image make_image(const StoreLayout& layout, const ImageRecord& rec, std::string name) {
-    Image img{.name = std::move(name), .id = rec.id, .config = rec.config, .size_bytes = rec.size_bytes, .created = rec.created};
-    for (auto it = rec.layers.rbegin(); it != rec.layers.rend(); ++it) img.layers.push_back(layout.layer_diff(*it));
+    Image img{.name = std::move(name),
+              .id = rec.id,
+              .config = rec.config,
+              .size_bytes = rec.size_bytes,
+              .created = rec.created};
+    for (auto it = rec.layers.rbegin(); it != rec.layers.rend(); ++it)
+        img.layers.push_back(layout.layer_diff(*it));
     return img;
 }
 
-netlib::Expected<std::vector<std::string>> ids_with_prefix(const StoreLayout& layout, const std::string& prefix) {
+netlib::Expected<std::vector<std::string>> ids_with_prefix(const StoreLayout& layout,
+                                                           const std::string& prefix) {
     std::vector<std::string> out;
     std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(layout.images().c_str()), ::closedir);
     if (!dir) {
@@ -89,7 +101,8 @@ netlib::Expected<std::vector<std::string>> ids_with_prefix(const StoreLayout& la
     }
     while (dirent* de = ::readdir(dir.get())) {
         std::string_view name = de->d_name;
-        if (name.ends_with(".json") && name.starts_with(prefix)) out.emplace_back(name.substr(0, name.size() - 5));
+        if (name.ends_with(".json") && name.starts_with(prefix))
+            out.emplace_back(name.substr(0, name.size() - 5));
     }
     return out;
 }
@@ -102,7 +115,8 @@ netlib::Expected<NameIndex> load_names(const StoreLayout& layout) {
     }
     json j = json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.is_object())
-        return netlib::fail(netlib::Code::Decode, layout.names() + " is damaged (not a JSON object)");
+        return netlib::fail(netlib::Code::Decode,
+                            layout.names() + " is damaged (not a JSON object)");
     NameIndex names;
     for (auto& [k, v] : j.items())
         if (v.is_string()) names[k] = v.get<std::string>();
@@ -115,16 +129,18 @@ netlib::Expected<void> save_names(const StoreLayout& layout, const NameIndex& na
 
 netlib::Expected<std::string> normalize_name(const std::string& name) {
     auto ok_char = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-               c == '-' || c == '/' || c == ':' || c == '@';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-' || c == '/' || c == ':' || c == '@';
     };
-    if (name.empty() || name.size() > 255 || !std::all_of(name.begin(), name.end(), ok_char) || name.front() == '/' ||
-        name.front() == '-')
-        return netlib::fail(netlib::Code::InvalidConfig,
-                            "invalid image name \"" + name + "\" (expected [registry/]repository[:tag])");
+    if (name.empty() || name.size() > 255 || !std::all_of(name.begin(), name.end(), ok_char) ||
+        name.front() == '/' || name.front() == '-')
+        return netlib::fail(
+            netlib::Code::InvalidConfig,
+            "invalid image name \"" + name + "\" (expected [registry/]repository[:tag])");
     std::string out = name;
     auto colon = out.rfind(':');
-    if (colon != std::string::npos && out.find('/', colon) == std::string::npos && out.substr(colon) == ":latest")
+    if (colon != std::string::npos && out.find('/', colon) == std::string::npos &&
+        out.substr(colon) == ":latest")
         out.resize(colon);
     return out;
 }

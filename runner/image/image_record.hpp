@@ -35,7 +35,8 @@ netlib::Expected<void> save_names(const StoreLayout& layout, const NameIndex& na
 Image make_image(const StoreLayout& layout, const ImageRecord& rec, std::string name);
 
 // Ids (file names under images/) starting with prefix.
-netlib::Expected<std::vector<std::string>> ids_with_prefix(const StoreLayout& layout, const std::string& prefix);
+netlib::Expected<std::vector<std::string>> ids_with_prefix(const StoreLayout& layout,
+                                                           const std::string& prefix);
 
 // "repo/name:latest" and "repo/name" are one name; names are refused when they could not be
 // a docker reference (empty, too long, odd characters).

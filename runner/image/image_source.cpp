@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kMaxJsonBytes = 16 << 20;
 
 bool exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
 }
 
@@ -36,7 +36,8 @@ netlib::Expected<SourceKind> classify_archive(const std::string& path) {
         manifest |= *rel == "manifest.json";
         index |= *rel == "index.json";
     }
-    if (entries == 0) return image_fail(ImageCode::BadArchive, path + ": empty archive (not a tar archive?)");
+    if (entries == 0)
+        return image_fail(ImageCode::BadArchive, path + ": empty archive (not a tar archive?)");
     if (manifest) return SourceKind::DockerSave;
     if (index) return SourceKind::OciLayout;
     return SourceKind::RootfsTar;
@@ -45,34 +46,43 @@ netlib::Expected<SourceKind> classify_archive(const std::string& path) {
 netlib::Expected<SourceKind> classify_dir(const std::string& dir) {
     if (exists(dir + "/manifest.json")) return SourceKind::DockerSave;
     if (exists(dir + "/index.json")) return SourceKind::OciLayout;
-    return image_fail(ImageCode::BadArchive,
-                      dir + ": directory is neither a docker save (manifest.json) nor an OCI layout (index.json)");
+    return image_fail(
+        ImageCode::BadArchive,
+        dir +
+            ": directory is neither a docker save (manifest.json) nor an OCI layout (index.json)");
 }
 
 netlib::Expected<std::string> layout_file(const std::string& dir, const std::string& rel) {
     auto clean = clean_entry_path(rel);
     if (!clean || clean->empty() || rel.starts_with("/"))
-        return image_fail(ImageCode::BadArchive, dir + ": path \"" + rel + "\" points outside the image layout");
+        return image_fail(ImageCode::BadArchive,
+                          dir + ": path \"" + rel + "\" points outside the image layout");
     char base[PATH_MAX], full[PATH_MAX];
-    if (!::realpath(dir.c_str(), base)) return netlib::fail_errno(netlib::Code::Io, "resolve " + dir, errno);
+    if (!::realpath(dir.c_str(), base))
+        return netlib::fail_errno(netlib::Code::Io, "resolve " + dir, errno);
     std::string path = dir + "/" + *clean;
     if (!::realpath(path.c_str(), full)) {
         int e = errno;
-        if (e == ENOENT) return image_fail(ImageCode::BadArchive, dir + ": \"" + rel + "\" is missing from the image");
+        if (e == ENOENT)
+            return image_fail(ImageCode::BadArchive,
+                              dir + ": \"" + rel + "\" is missing from the image");
         return netlib::fail_errno(netlib::Code::Io, "resolve " + path, e);
     }
     std::string_view b(base), f(full);
     if (!f.starts_with(b) || f.size() <= b.size() || f[b.size()] != '/')
-        return image_fail(ImageCode::BadArchive, dir + ": \"" + rel + "\" resolves outside the image layout");
+        return image_fail(ImageCode::BadArchive,
+                          dir + ": \"" + rel + "\" resolves outside the image layout");
     return std::string(full);
 }
 
 netlib::Expected<std::string> read_layout_json(const std::string& dir, const std::string& rel) {
     auto path = NETLIB_TRY(layout_file(dir, rel));
-    struct stat st{};
-    if (::stat(path.c_str(), &st) != 0) return netlib::fail_errno(netlib::Code::Io, "stat " + path, errno);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return netlib::fail_errno(netlib::Code::Io, "stat " + path, errno);
     if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) > kMaxJsonBytes)
-        return image_fail(ImageCode::BadArchive, dir + ": \"" + rel + "\" is not a JSON document of sane size");
+        return image_fail(ImageCode::BadArchive,
+                          dir + ": \"" + rel + "\" is not a JSON document of sane size");
     return netlib::sys::read_file(path);
 }
 

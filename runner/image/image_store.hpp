@@ -21,9 +21,9 @@ namespace netrun::image {
 
 // Image-store specific error codes (runner errors, all mapped to exit 125 by the CLI).
 enum class ImageCode : int {
-    NotFound = 120,      // no image with that name or id
-    BadArchive = 121,    // unknown or corrupt archive, or an entry we refuse (traversal, device)
-    InUse = 122,         // rmi of an image a container still uses
+    NotFound = 120,    // no image with that name or id
+    BadArchive = 121,  // unknown or corrupt archive, or an entry we refuse (traversal, device)
+    InUse = 122,       // rmi of an image a container still uses
 };
 
 struct ImageConfig {
@@ -49,7 +49,7 @@ inline constexpr std::string_view kDefaultImage = "netrun/busybox";
 std::string default_root();
 
 class Store {
-public:
+  public:
     explicit Store(std::string root = default_root());
 
     // Whether a container still uses image `id`; remove() refuses (ImageCode::InUse) when it
@@ -67,11 +67,12 @@ public:
 
     // Creates <root>/containers/<id>/{upper,work,merged} and mounts overlay(lower=layers,
     // upper, work) on merged (read_only: lower-only overlay, no upper/work).
-    netlib::Expected<Rootfs> prepare_rootfs(const Image&, const std::string& container_id, bool read_only);
+    netlib::Expected<Rootfs> prepare_rootfs(const Image&, const std::string& container_id,
+                                            bool read_only);
     // Unmounts and removes the container's dir; nothing there is success.
     netlib::Expected<void> remove_rootfs(const std::string& container_id);
 
-private:
+  private:
     // Creates the store's directories and makes root_ canonical (overlay wants absolute paths).
     netlib::Expected<void> ensure_layout();
     // The image a name or id names, if any (no embedded import).

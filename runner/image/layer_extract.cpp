@@ -25,18 +25,24 @@ const char* entry_path(archive_entry* e) {
 
 netlib::Expected<std::string> clean_or_refuse(const char* raw, const ArchiveReader& in) {
     auto rel = clean_entry_path(raw);
-    if (!rel) return image_fail(ImageCode::BadArchive, in.label() + ": entry \"" + raw + "\" leaves the destination (..)");
+    if (!rel)
+        return image_fail(ImageCode::BadArchive,
+                          in.label() + ": entry \"" + raw + "\" leaves the destination (..)");
     return *rel;
 }
 
-std::string under(const std::string& dest, const std::string& rel) { return rel.empty() ? dest : dest + "/" + rel; }
+std::string under(const std::string& dest, const std::string& rel) {
+    return rel.empty() ? dest : dest + "/" + rel;
+}
 
 // Hardlink targets are paths inside the archive too: anchor them the same way.
-netlib::Expected<void> anchor_hardlink(archive_entry* e, const std::string& dest, const ArchiveReader& in) {
+netlib::Expected<void> anchor_hardlink(archive_entry* e, const std::string& dest,
+                                       const ArchiveReader& in) {
     const char* link = archive_entry_hardlink(e);
     if (!link) return {};
     auto rel = NETLIB_TRY(clean_or_refuse(link, in));
-    if (rel.empty()) return image_fail(ImageCode::BadArchive, in.label() + ": hardlink to the root directory");
+    if (rel.empty())
+        return image_fail(ImageCode::BadArchive, in.label() + ": hardlink to the root directory");
     archive_entry_set_hardlink(e, under(dest, rel).c_str());
     return {};
 }
@@ -68,20 +74,25 @@ struct Deletions {
 };
 
 // Classifies a whiteout marker; false when rel is an ordinary entry.
-netlib::Expected<bool> note_marker(const std::string& rel, archive_entry* e, Deletions& del, const ArchiveReader& in) {
+netlib::Expected<bool> note_marker(const std::string& rel, archive_entry* e, Deletions& del,
+                                   const ArchiveReader& in) {
     auto slash = rel.rfind('/');
     std::string parent = slash == std::string::npos ? "" : rel.substr(0, slash);
-    std::string_view base = slash == std::string::npos ? std::string_view(rel) : std::string_view(rel).substr(slash + 1);
+    std::string_view base = slash == std::string::npos ? std::string_view(rel)
+                                                       : std::string_view(rel).substr(slash + 1);
     if (base == kOpaqueMarker) {
         del.opaque.push_back(parent);
         return true;
     }
-    if (base.starts_with(".wh..wh.")) return true;  // aufs bookkeeping (.wh..wh.plnk, ...): not content
+    if (base.starts_with(".wh..wh."))
+        return true;  // aufs bookkeeping (.wh..wh.plnk, ...): not content
     if (base.starts_with(kWhiteoutPrefix)) {
         std::string_view target = base.substr(kWhiteoutPrefix.size());
         if (target.empty() || target == "." || target == "..")
-            return image_fail(ImageCode::BadArchive, in.label() + ": malformed whiteout \"" + rel + "\"");
-        del.whiteouts.push_back(parent.empty() ? std::string(target) : parent + "/" + std::string(target));
+            return image_fail(ImageCode::BadArchive,
+                              in.label() + ": malformed whiteout \"" + rel + "\"");
+        del.whiteouts.push_back(parent.empty() ? std::string(target)
+                                               : parent + "/" + std::string(target));
         return true;
     }
     // Already in overlay form (e.g. a tar of an overlay upper dir): a char device 0/0.
@@ -103,8 +114,8 @@ netlib::Expected<void> apply_deletions(const Deletions& del, const std::string& 
 }  // namespace
 
 netlib::Expected<LayerStats> extract_layer(ArchiveReader& in, const std::string& dest) {
-    auto out = NETLIB_TRY(DiskWriter::create(ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
-                                             ARCHIVE_EXTRACT_XATTR));
+    auto out = NETLIB_TRY(DiskWriter::create(ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
+                                             ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR));
     LayerStats stats;
     Deletions del;
     while (archive_entry* e = NETLIB_TRY(in.next())) {
@@ -112,8 +123,8 @@ netlib::Expected<LayerStats> extract_layer(ArchiveReader& in, const std::string&
         if (NETLIB_TRY(note_marker(rel, e, del, in))) continue;
         auto type = archive_entry_filetype(e);
         if (type == AE_IFCHR || type == AE_IFBLK)
-            return image_fail(ImageCode::BadArchive,
-                              in.label() + ": device node \"" + rel + "\": layers may not contain device nodes");
+            return image_fail(ImageCode::BadArchive, in.label() + ": device node \"" + rel +
+                                                         "\": layers may not contain device nodes");
         NETLIB_TRYV(anchor_hardlink(e, dest, in));
         drop_trusted_xattrs(e);
         archive_entry_set_pathname(e, under(dest, rel).c_str());

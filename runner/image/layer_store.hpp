@@ -25,12 +25,13 @@ netlib::Expected<StagedLayer> stage_layer(const StoreLayout& layout, const Layer
 
 // Under the store lock: moves a staged layer into place, or re-stages one that disappeared
 // (removed by a concurrent rmi) since stage_layer saw it.
-netlib::Expected<void> commit_layer(const StoreLayout& layout, const StagedLayer& layer, const LayerBlob& blob,
-                                    const std::string& staging_dir);
+netlib::Expected<void> commit_layer(const StoreLayout& layout, const StagedLayer& layer,
+                                    const LayerBlob& blob, const std::string& staging_dir);
 
 netlib::Expected<std::int64_t> layer_size(const StoreLayout& layout, const std::string& hex);
 
 // Under the store lock: removes every layer not in keep.
-netlib::Expected<void> remove_unreferenced_layers(const StoreLayout& layout, const std::set<std::string>& keep);
+netlib::Expected<void> remove_unreferenced_layers(const StoreLayout& layout,
+                                                  const std::set<std::string>& keep);
 
 }  // namespace netrun::image

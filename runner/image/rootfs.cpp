@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 
 #include "image/errors.hpp"
@@ -18,8 +19,11 @@ namespace netrun::image {
 namespace {
 
 netlib::Expected<void> check_container_id(const std::string& id) {
-    auto ok = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
-    if (id.empty() || id.size() > 128 || id.front() == '.' || !std::all_of(id.begin(), id.end(), ok))
+    auto ok = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    };
+    if (id.empty() || id.size() > 128 || id.front() == '.' ||
+        !std::all_of(id.begin(), id.end(), ok))
         return netlib::fail(netlib::Code::InvalidConfig, "invalid container id \"" + id + "\"");
     return {};
 }
@@ -28,12 +32,14 @@ netlib::Expected<void> check_container_id(const std::string& id) {
 netlib::Expected<void> check_option_path(const std::string& path) {
     if (path.find_first_of(",:\\") != std::string::npos)
         return netlib::fail(netlib::Code::InvalidConfig,
-                            "path " + path + " contains ',', ':' or '\\', which overlayfs options cannot carry; "
-                            "choose a NETRUN_ROOT without them");
+                            "path " + path +
+                                " contains ',', ':' or '\\', which overlayfs options cannot carry; "
+                                "choose a NETRUN_ROOT without them");
     return {};
 }
 
-netlib::Expected<std::string> overlay_options(const Image& image, const std::string& upper, const std::string& work) {
+netlib::Expected<std::string> overlay_options(const Image& image, const std::string& upper,
+                                              const std::string& work) {
     std::string opts = "lowerdir=";
     for (std::size_t i = 0; i < image.layers.size(); ++i) {
         NETLIB_TRYV(check_option_path(image.layers[i]));
@@ -45,9 +51,10 @@ netlib::Expected<std::string> overlay_options(const Image& image, const std::str
     }
     // mount(2) takes one page of options; docker shortens layer paths for this, we refuse.
     if (opts.size() >= static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)))
-        return netlib::fail(netlib::Code::InvalidConfig, "image " + image.id.substr(0, 12) + " has " +
-                                                             std::to_string(image.layers.size()) +
-                                                             " layers: the overlay options exceed one page");
+        return netlib::fail(netlib::Code::InvalidConfig,
+                            "image " + image.id.substr(0, 12) + " has " +
+                                std::to_string(image.layers.size()) +
+                                " layers: the overlay options exceed one page");
     return opts;
 }
 
@@ -55,8 +62,10 @@ netlib::Expected<void> mount_overlay(const Image& image, const Rootfs& fs, bool 
     // One layer, read-only: overlayfs wants two lowers without an upper, a bind is the same view.
     if (read_only && image.layers.size() == 1) {
         if (::mount(image.layers[0].c_str(), fs.merged.c_str(), nullptr, MS_BIND, nullptr) != 0)
-            return netlib::fail_errno(netlib::Code::Kernel, "bind " + image.layers[0] + " on " + fs.merged, errno);
-        if (::mount(nullptr, fs.merged.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0) {
+            return netlib::fail_errno(netlib::Code::Kernel,
+                                      "bind " + image.layers[0] + " on " + fs.merged, errno);
+        if (::mount(nullptr, fs.merged.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY,
+                    nullptr) != 0) {
             int e = errno;
             ::umount2(fs.merged.c_str(), MNT_DETACH);
             return netlib::fail_errno(netlib::Code::Kernel, "make " + fs.merged + " read-only", e);
@@ -64,16 +73,20 @@ netlib::Expected<void> mount_overlay(const Image& image, const Rootfs& fs, bool 
         return {};
     }
     auto opts = NETLIB_TRY(overlay_options(image, fs.upper, fs.work));
-    if (::mount("overlay", fs.merged.c_str(), "overlay", read_only ? MS_RDONLY : 0, opts.c_str()) != 0)
-        return netlib::fail_errno(netlib::Code::Kernel, "mount overlay on " + fs.merged + " (" + opts + ")", errno);
+    if (::mount("overlay", fs.merged.c_str(), "overlay", read_only ? MS_RDONLY : 0, opts.c_str()) !=
+        0)
+        return netlib::fail_errno(netlib::Code::Kernel,
+                                  "mount overlay on " + fs.merged + " (" + opts + ")", errno);
     return {};
 }
 
 }  // namespace
 
-netlib::Expected<Rootfs> Store::prepare_rootfs(const Image& image, const std::string& container_id, bool read_only) {
+netlib::Expected<Rootfs> Store::prepare_rootfs(const Image& image, const std::string& container_id,
+                                               bool read_only) {
     NETLIB_TRYV(check_container_id(container_id));
-    if (image.layers.empty()) return netlib::fail(netlib::Code::InvalidConfig, "image " + image.id + " has no layers");
+    if (image.layers.empty())
+        return netlib::fail(netlib::Code::InvalidConfig, "image " + image.id + " has no layers");
     NETLIB_TRYV(ensure_layout());
     StoreLayout layout{root_};
     Rootfs fs{.dir = layout.container(container_id)};
@@ -89,7 +102,8 @@ netlib::Expected<Rootfs> Store::prepare_rootfs(const Image& image, const std::st
         return image_fail(ImageCode::NotFound, "image " + image.id.substr(0, 12) + " was removed");
     if (::mkdir(fs.dir.c_str(), 0700) != 0) {
         if (errno == EEXIST)
-            return netlib::fail(netlib::Code::Conflict, "container " + container_id + " already has a root filesystem at " +
+            return netlib::fail(netlib::Code::Conflict, "container " + container_id +
+                                                            " already has a root filesystem at " +
                                                             fs.dir + " (remove it first)");
         return netlib::fail_errno(netlib::Code::Io, "mkdir " + fs.dir, errno);
     }
@@ -97,7 +111,8 @@ netlib::Expected<Rootfs> Store::prepare_rootfs(const Image& image, const std::st
     undo.push([dir = fs.dir] { (void)remove_tree(dir); });
     NETLIB_TRYV(netlib::sys::write_file_atomic(fs.dir + "/image", image.id, 0600));
     for (const auto& d : {fs.merged, fs.upper, fs.work})
-        if (!d.empty() && ::mkdir(d.c_str(), 0755) != 0) return netlib::fail_errno(netlib::Code::Io, "mkdir " + d, errno);
+        if (!d.empty() && ::mkdir(d.c_str(), 0755) != 0)
+            return netlib::fail_errno(netlib::Code::Io, "mkdir " + d, errno);
     NETLIB_TRYV(mount_overlay(image, fs, read_only));
     undo.dismiss();
     return fs;
@@ -115,7 +130,9 @@ netlib::Expected<void> Store::remove_rootfs(const std::string& container_id) {
         return netlib::fail_errno(netlib::Code::Kernel, "unmount " + merged, errno);
     }
     auto removed = remove_tree(dir);
-    if (!removed) return std::unexpected(with_context(removed.error(), "remove container " + container_id + " rootfs"));
+    if (!removed)
+        return std::unexpected(
+            with_context(removed.error(), "remove container " + container_id + " rootfs"));
     return {};
 }
 

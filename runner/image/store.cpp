@@ -4,6 +4,7 @@
 #include <limits.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -27,7 +28,8 @@ Store::Store(std::string root) : root_(std::move(root)) {}
 netlib::Expected<void> Store::ensure_layout() {
     NETLIB_TRYV(netlib::sys::mkdir_p(root_, 0700));
     char canon[PATH_MAX];
-    if (!::realpath(root_.c_str(), canon)) return netlib::fail_errno(netlib::Code::Io, "resolve " + root_, errno);
+    if (!::realpath(root_.c_str(), canon))
+        return netlib::fail_errno(netlib::Code::Io, "resolve " + root_, errno);
     root_ = canon;
     StoreLayout layout{root_};
     for (const auto& dir : {layout.layers(), layout.images(), layout.tmp(), layout.containers()})
@@ -50,13 +52,15 @@ netlib::Expected<std::optional<Image>> Store::find(const std::string& name_or_id
     }
     std::string prefix = name_or_id.starts_with("sha256:") ? name_or_id.substr(7) : name_or_id;
     bool hexish = prefix.size() >= 4 && prefix.size() <= 64 &&
-                  std::all_of(prefix.begin(), prefix.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+                  std::all_of(prefix.begin(), prefix.end(),
+                              [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
     if (!hexish) return std::nullopt;
     auto ids = NETLIB_TRY(ids_with_prefix(layout, prefix));
     if (ids.empty()) return std::nullopt;
     if (ids.size() > 1)
         return image_fail(ImageCode::NotFound, "image id prefix \"" + prefix + "\" is ambiguous (" +
-                                                   std::to_string(ids.size()) + " images); give more digits");
+                                                   std::to_string(ids.size()) +
+                                                   " images); give more digits");
     return make_image(layout, NETLIB_TRY(load_record(layout, ids.front())), name_of(ids.front()));
 }
 
@@ -64,8 +68,10 @@ netlib::Expected<Image> Store::resolve(const std::string& name_or_id) {
     if (auto found = NETLIB_TRY(find(name_or_id))) return *found;
     auto canon = normalize_name(name_or_id);
     if (canon && *canon == kDefaultImage) return import_embedded();
-    return image_fail(ImageCode::NotFound, "image \"" + name_or_id + "\" not found (`netrun images` lists local images, " +
-                                               "`netrun import FILE NAME` adds one; there are no downloads)");
+    return image_fail(ImageCode::NotFound,
+                      "image \"" + name_or_id +
+                          "\" not found (`netrun images` lists local images, " +
+                          "`netrun import FILE NAME` adds one; there are no downloads)");
 }
 
 netlib::Expected<std::vector<Image>> Store::list() {
@@ -115,21 +121,24 @@ netlib::Expected<void> Store::remove(const std::string& name_or_id) {
     const std::string id = found->id;
     auto canon = normalize_name(name_or_id);
     bool by_name = canon && names.contains(*canon);
-    auto other_names = std::count_if(names.begin(), names.end(), [&](const auto& kv) { return kv.second == id; });
+    auto other_names =
+        std::count_if(names.begin(), names.end(), [&](const auto& kv) { return kv.second == id; });
     // Like `docker rmi repo:tag`: with other names left, only this name goes.
     if (by_name && other_names > 1) {
         names.erase(*canon);
         return save_names(layout, names);
     }
     if (NETLIB_TRY(used_by_container(id)))
-        return image_fail(ImageCode::InUse, "image \"" + name_or_id + "\" (" + id.substr(0, 12) +
-                                                ") is used by a container; remove the container first");
+        return image_fail(ImageCode::InUse,
+                          "image \"" + name_or_id + "\" (" + id.substr(0, 12) +
+                              ") is used by a container; remove the container first");
     std::erase_if(names, [&](const auto& kv) { return kv.second == id; });
     NETLIB_TRYV(save_names(layout, names));
     if (::unlink(layout.image_record(id).c_str()) != 0 && errno != ENOENT)
         return netlib::fail_errno(netlib::Code::Io, "remove " + layout.image_record(id), errno);
     std::set<std::string> keep;
-    for (const auto& rec : NETLIB_TRY(load_all_records(layout))) keep.insert(rec.layers.begin(), rec.layers.end());
+    for (const auto& rec : NETLIB_TRY(load_all_records(layout)))
+        keep.insert(rec.layers.begin(), rec.layers.end());
     return remove_unreferenced_layers(layout, keep);
 }
 

@@ -44,18 +44,24 @@ void sweep_stale_staging(const StoreLayout& layout) {
         if (!name.starts_with(kStagingPrefix) && !name.starts_with("rm-")) continue;
         name.remove_prefix(name.find('-') + 1);
         long pid = std::strtol(std::string(name).c_str(), nullptr, 10);
-        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) stale.emplace_back(de->d_name);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            stale.emplace_back(de->d_name);
     }
-    for (const auto& name : stale) (void)remove_tree(layout.tmp() + "/" + name);  // best effort, retried next time
+    for (const auto& name : stale)
+        (void)remove_tree(layout.tmp() + "/" + name);  // best effort, retried next time
 }
 
-netlib::Expected<ImageSource> read_layout_dir(const std::string& dir, SourceKind kind, const std::string& name) {
-    return kind == SourceKind::DockerSave ? read_docker_save(dir, name) : read_oci_layout(dir, name);
+netlib::Expected<ImageSource> read_layout_dir(const std::string& dir, SourceKind kind,
+                                              const std::string& name) {
+    return kind == SourceKind::DockerSave ? read_docker_save(dir, name)
+                                          : read_oci_layout(dir, name);
 }
 
-netlib::Expected<ImageSource> read_source(const std::string& path, const std::string& name, const std::string& staging) {
-    struct stat st{};
-    if (::stat(path.c_str(), &st) != 0) return netlib::fail_errno(netlib::Code::Io, "import " + path, errno);
+netlib::Expected<ImageSource> read_source(const std::string& path, const std::string& name,
+                                          const std::string& staging) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return netlib::fail_errno(netlib::Code::Io, "import " + path, errno);
     if (S_ISDIR(st.st_mode)) return read_layout_dir(path, NETLIB_TRY(classify_dir(path)), name);
     auto kind = NETLIB_TRY(classify_archive(path));
     if (kind == SourceKind::RootfsTar) return ImageSource{.layers = {{.path = path}}};
@@ -68,13 +74,15 @@ netlib::Expected<ImageSource> read_source(const std::string& path, const std::st
 
 // Layers are staged (hashed, unpacked) without the lock, then committed under it together
 // with the record and the name, so readers see either the old state or the complete image.
-netlib::Expected<Image> store_image(const StoreLayout& layout, const ImageSource& src, const std::string& name,
-                                    const std::string& staging) {
+netlib::Expected<Image> store_image(const StoreLayout& layout, const ImageSource& src,
+                                    const std::string& name, const std::string& staging) {
     std::vector<StagedLayer> staged;
-    for (const auto& blob : src.layers) staged.push_back(NETLIB_TRY(stage_layer(layout, blob, staging)));
+    for (const auto& blob : src.layers)
+        staged.push_back(NETLIB_TRY(stage_layer(layout, blob, staging)));
 
     auto lock = NETLIB_TRY(netlib::sys::FileLock::acquire(layout.lock()));
-    ImageRecord rec{.config = src.config, .created = src.created.empty() ? now_rfc3339() : src.created};
+    ImageRecord rec{.config = src.config,
+                    .created = src.created.empty() ? now_rfc3339() : src.created};
     for (std::size_t i = 0; i < staged.size(); ++i) {
         NETLIB_TRYV(commit_layer(layout, staged[i], src.layers[i], staging));
         rec.layers.push_back(staged[i].hex);
@@ -92,7 +100,8 @@ netlib::Expected<Image> store_image(const StoreLayout& layout, const ImageSource
 
 netlib::Expected<TempDir> make_staging(const StoreLayout& layout) {
     sweep_stale_staging(layout);
-    return TempDir::create(layout.tmp(), std::string(kStagingPrefix) + std::to_string(::getpid()) + "-");
+    return TempDir::create(layout.tmp(),
+                           std::string(kStagingPrefix) + std::to_string(::getpid()) + "-");
 }
 
 }  // namespace
@@ -116,7 +125,8 @@ netlib::Expected<Image> Store::import_embedded() {
     NETLIB_TRYV(ensure_layout());
     StoreLayout layout{root_};
     auto staging = NETLIB_TRY(make_staging(layout));
-    ImageSource src{.layers = {{.bytes = embedded_default_image_tar(), .name = "embedded netrun/busybox image"}},
+    ImageSource src{.layers = {{.bytes = embedded_default_image_tar(),
+                                .name = "embedded netrun/busybox image"}},
                     .config = embedded_default_image_config()};
     return store_image(layout, src, std::string(kDefaultImage), staging.path());
 }

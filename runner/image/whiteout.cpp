@@ -35,10 +35,14 @@ netlib::Expected<void> make_whiteout(int layer_fd, const std::string& rel) {
 
 netlib::Expected<void> make_opaque(int layer_fd, const std::string& rel_dir) {
     auto dir = open_dir_beneath(layer_fd, rel_dir, true);
-    if (!dir) return image_fail(ImageCode::BadArchive, "opaque directory " + rel_dir + ": " + dir.error().msg);
+    if (!dir)
+        return image_fail(ImageCode::BadArchive,
+                          "opaque directory " + rel_dir + ": " + dir.error().msg);
     if (::fsetxattr(dir->get(), "trusted.overlay.opaque", "y", 1, 0) != 0)
-        return netlib::fail_errno(netlib::Code::Io, "set trusted.overlay.opaque on " + (rel_dir.empty() ? "/" : rel_dir) +
-                                                        " (needs root and a filesystem with trusted xattrs)",
+        return netlib::fail_errno(netlib::Code::Io,
+                                  "set trusted.overlay.opaque on " +
+                                      (rel_dir.empty() ? "/" : rel_dir) +
+                                      " (needs root and a filesystem with trusted xattrs)",
                                   errno);
     return {};
 }

@@ -1,7 +1,7 @@
 #pragma once
-// overlayfs whiteouts inside an extracted layer directory (Documentation/filesystems/overlayfs.rst):
-// a deleted path is a char device 0/0; a directory whose lower contents are hidden carries
-// the xattr trusted.overlay.opaque=y.
+// overlayfs whiteouts inside an extracted layer directory
+// (Documentation/filesystems/overlayfs.rst): a deleted path is a char device 0/0; a directory whose
+// lower contents are hidden carries the xattr trusted.overlay.opaque=y.
 #include <string>
 #include <string_view>
 

@@ -27,12 +27,13 @@ constexpr std::string_view kGroup =
     "root:x:0:\n"
     "nogroup:x:65534:\n";
 // Placeholders: the runtime writes the container's own at start.
-constexpr std::string_view kHosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+constexpr std::string_view kHosts =
+    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
 constexpr std::string_view kIndexHtml = "hello from netrun\n";
 
 struct Entry {
     std::string path;
-    mode_t mode;  // with file type
+    mode_t mode;       // with file type
     std::string data;  // contents, or symlink target
 };
 
@@ -41,7 +42,8 @@ struct ArchiveWriteFree {
 };
 
 bool write_entry(archive* a, const Entry& e) {
-    std::unique_ptr<archive_entry, void (*)(archive_entry*)> ae(archive_entry_new(), archive_entry_free);
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> ae(archive_entry_new(),
+                                                                archive_entry_free);
     archive_entry_set_pathname(ae.get(), e.path.c_str());
     archive_entry_set_mode(ae.get(), e.mode);
     archive_entry_set_uid(ae.get(), 0);
@@ -50,7 +52,8 @@ bool write_entry(archive* a, const Entry& e) {
     if (S_ISLNK(e.mode)) archive_entry_set_symlink(ae.get(), e.data.c_str());
     if (S_ISREG(e.mode)) archive_entry_set_size(ae.get(), static_cast<la_int64_t>(e.data.size()));
     if (archive_write_header(a, ae.get()) != ARCHIVE_OK) return false;
-    if (S_ISREG(e.mode) && archive_write_data(a, e.data.data(), e.data.size()) != static_cast<la_ssize_t>(e.data.size()))
+    if (S_ISREG(e.mode) && archive_write_data(a, e.data.data(), e.data.size()) !=
+                               static_cast<la_ssize_t>(e.data.size()))
         return false;
     return true;
 }
@@ -68,12 +71,18 @@ int main(int argc, char** argv) {
     auto binary = netlib::sys::read_file(busybox_path);
     if (!binary) return die(binary.error().msg);
     auto listed = netlib::sys::spawn_capture({busybox_path, "--list-full"}, {}, "");
-    if (!listed || listed->exit_status != 0) return die(busybox_path + " --list-full failed (is it busybox-static?)");
+    if (!listed || listed->exit_status != 0)
+        return die(busybox_path + " --list-full failed (is it busybox-static?)");
 
     std::vector<Entry> entries;
-    std::set<std::string> dirs = {"bin", "dev", "etc", "proc", "root", "sbin", "sys", "tmp", "usr", "usr/bin",
-                                  "usr/sbin", "var", "www"};
-    for (const auto& d : dirs) entries.push_back({d, static_cast<mode_t>(S_IFDIR | (d == "tmp" ? 01777 : d == "root" ? 0700 : 0755)), {}});
+    std::set<std::string> dirs = {"bin", "dev", "etc",     "proc",     "root", "sbin", "sys",
+                                  "tmp", "usr", "usr/bin", "usr/sbin", "var",  "www"};
+    for (const auto& d : dirs)
+        entries.push_back({d,
+                           static_cast<mode_t>(S_IFDIR | (d == "tmp"    ? 01777
+                                                          : d == "root" ? 0700
+                                                                        : 0755)),
+                           {}});
     entries.push_back({"bin/busybox", S_IFREG | 0755, std::move(*binary)});
     std::string list = listed->out;
     for (std::size_t pos = 0; pos < list.size();) {
@@ -82,7 +91,8 @@ int main(int argc, char** argv) {
         pos = nl == std::string::npos ? list.size() : nl + 1;
         // Applets in the directories above only ("linuxrc" at the root is an initrd relic).
         auto slash = applet.rfind('/');
-        if (applet.empty() || applet == "bin/busybox" || slash == std::string::npos || !dirs.contains(applet.substr(0, slash)))
+        if (applet.empty() || applet == "bin/busybox" || slash == std::string::npos ||
+            !dirs.contains(applet.substr(0, slash)))
             continue;
         entries.push_back({applet, S_IFLNK | 0777, "/bin/busybox"});
     }
@@ -93,7 +103,8 @@ int main(int argc, char** argv) {
     entries.push_back({"etc/resolv.conf", S_IFREG | 0644, ""});
     entries.push_back({"www/index.html", S_IFREG | 0644, std::string(kIndexHtml)});
     // Directories sort before their contents.
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.path < b.path; });
 
     std::unique_ptr<archive, ArchiveWriteFree> a(archive_write_new());
     std::string tmp = out + ".tmp";
@@ -101,8 +112,10 @@ int main(int argc, char** argv) {
         archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK)
         return die("open " + tmp + ": " + archive_error_string(a.get()));
     for (const auto& e : entries)
-        if (!write_entry(a.get(), e)) return die("write " + e.path + ": " + archive_error_string(a.get()));
-    if (archive_write_close(a.get()) != ARCHIVE_OK) return die("close " + tmp + ": " + archive_error_string(a.get()));
+        if (!write_entry(a.get(), e))
+            return die("write " + e.path + ": " + archive_error_string(a.get()));
+    if (archive_write_close(a.get()) != ARCHIVE_OK)
+        return die("close " + tmp + ": " + archive_error_string(a.get()));
     if (std::rename(tmp.c_str(), out.c_str()) != 0) return die("rename " + tmp + " to " + out);
     return 0;
 }

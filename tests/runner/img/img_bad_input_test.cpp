@@ -13,7 +13,7 @@ using netrun::image::Store;
 namespace {
 
 bool exists(const std::string& p) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(p.c_str(), &st) == 0;
 }
 
@@ -95,7 +95,8 @@ TEST(ImageBadInput, CorruptAndUnknownArchives) {
         auto r = store.import(t / name, "bad");
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().code, static_cast<int>(ImageCode::BadArchive)) << r.error().msg;
-        EXPECT_NE(r.error().msg.find(name), std::string::npos) << "error should name the file: " << r.error().msg;
+        EXPECT_NE(r.error().msg.find(name), std::string::npos)
+            << "error should name the file: " << r.error().msg;
     }
     expect_store_empty(t / "root");
     auto missing = store.import(t / "nope.tar", "bad");
@@ -120,10 +121,12 @@ TEST(ImageBadInput, DockerSaveWithTamperedOrMissingLayer) {
 TEST(ImageBadInput, LayoutPathsMayNotLeaveTheLayout) {
     TmpDir t;
     put_dir(t / "save");
-    put_file(t / "save/manifest.json", R"([{"Config":"../../etc/hostname","RepoTags":["x:1"],"Layers":[]}])");
+    put_file(t / "save/manifest.json",
+             R"([{"Config":"../../etc/hostname","RepoTags":["x:1"],"Layers":[]}])");
     Store store(t / "root");
     expect_refused(store.import(t / "save", ""), "outside the image layout");
-    put_file(t / "save/manifest.json", R"([{"Config":"c.json","RepoTags":["x:1"],"Layers":["l"]}])");
+    put_file(t / "save/manifest.json",
+             R"([{"Config":"c.json","RepoTags":["x:1"],"Layers":["l"]}])");
     put_file(t / "save/c.json", sample_config({}));
     put_symlink(t / "save/l", "/etc/hostname");
     expect_refused(store.import(t / "save", ""), "outside the image layout");
@@ -150,8 +153,9 @@ TEST(ImageBadInput, TrustedXattrsFromTheArchiveAreDropped) {
     TmpDir t;
     put_dir(t / "src/d");
     ASSERT_EQ(::setxattr((t / "src/d").c_str(), "trusted.overlay.opaque", "y", 1, 0), 0);
-    ASSERT_EQ(std::system(("tar --xattrs --xattrs-include='*' -C " + t.path() + "/src -cf " + t.path() +
-                           "/x.tar d").c_str()),
+    ASSERT_EQ(std::system(("tar --xattrs --xattrs-include='*' -C " + t.path() + "/src -cf " +
+                           t.path() + "/x.tar d")
+                              .c_str()),
               0);
     Store store(t / "root");
     auto r = store.import(t / "x.tar", "x");
@@ -162,7 +166,13 @@ TEST(ImageBadInput, TrustedXattrsFromTheArchiveAreDropped) {
 TEST(ImageBadInput, RepeatedEntriesTheLaterOneWins) {
     // tar --append semantics; the earlier file is hardlinked, and must not change with it.
     TmpDir t;
-    Tar(t / "dup.tar").file("f", "first").hardlink("g", "f").file("f", "second").symlink("s", "f").file("s", "now a file").close();
+    Tar(t / "dup.tar")
+        .file("f", "first")
+        .hardlink("g", "f")
+        .file("f", "second")
+        .symlink("s", "f")
+        .file("s", "now a file")
+        .close();
     Store store(t / "root");
     auto r = store.import(t / "dup.tar", "dup");
     ASSERT_TRUE(r) << r.error().msg;

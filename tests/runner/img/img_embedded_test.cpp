@@ -32,7 +32,8 @@ std::pair<int, std::string> run_chrooted(const std::string& root, std::vector<co
     ::close(pipefd[1]);
     std::string out;
     char buf[256];
-    for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;)
+        out.append(buf, static_cast<std::size_t>(n));
     ::close(pipefd[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -53,10 +54,12 @@ TEST(ImageEmbedded, FirstResolveImportsTheBuiltInBusybox) {
     auto second = std::chrono::steady_clock::now() - start;
     ASSERT_TRUE(again) << again.error().msg;
     EXPECT_EQ(again->id, img->id);
-    std::printf("embedded image: %zu bytes of tar; first resolve (import) %.1f ms, second resolve %.3f ms\n",
-                netrun::image::embedded_default_image_tar().size(),
-                std::chrono::duration<double, std::milli>(first).count(),
-                std::chrono::duration<double, std::milli>(second).count());
+    std::printf(
+        "embedded image: %zu bytes of tar; first resolve (import) %.1f ms, second resolve %.3f "
+        "ms\n",
+        netrun::image::embedded_default_image_tar().size(),
+        std::chrono::duration<double, std::milli>(first).count(),
+        std::chrono::duration<double, std::milli>(second).count());
 
     EXPECT_EQ(img->name, kDefaultImage);
     ASSERT_EQ(img->layers.size(), 1u);
@@ -88,7 +91,8 @@ TEST(ImageEmbedded, ShellRunsInAContainerRootfs) {
     ASSERT_TRUE(img) << img.error().msg;
     auto fs = store.prepare_rootfs(*img, "hi", false);
     ASSERT_TRUE(fs) << fs.error().msg;
-    auto [status, out] = run_chrooted(fs->merged, {"/bin/sh", "-c", "echo hi; cat /www/index.html"});
+    auto [status, out] =
+        run_chrooted(fs->merged, {"/bin/sh", "-c", "echo hi; cat /www/index.html"});
     EXPECT_EQ(status, 0);
     EXPECT_EQ(out, "hi\nhello from netrun\n");
     ASSERT_TRUE(store.remove_rootfs("hi"));

@@ -34,7 +34,9 @@ void mkdirs(const std::string& path) {
     }
 }
 
-std::string parent(const std::string& p) { return p.substr(0, p.rfind('/')); }
+std::string parent(const std::string& p) {
+    return p.substr(0, p.rfind('/'));
+}
 
 void walk(const std::string& root, const std::string& rel, Tree& out) {
     std::string dir = rel.empty() ? root : root + "/" + rel;
@@ -47,9 +49,10 @@ void walk(const std::string& root, const std::string& rel, Tree& out) {
     for (const auto& n : names) {
         std::string r = rel.empty() ? n : rel + "/" + n;
         std::string full = root + "/" + r;
-        struct stat st{};
+        struct stat st {};
         must(::lstat(full.c_str(), &st) == 0, "lstat " + full);
-        Node node{.mode = static_cast<unsigned>(st.st_mode & 07777), .uid = st.st_uid, .gid = st.st_gid};
+        Node node{
+            .mode = static_cast<unsigned>(st.st_mode & 07777), .uid = st.st_uid, .gid = st.st_gid};
         if (S_ISREG(st.st_mode)) {
             node.type = 'f';
             node.data = read_all(full);
@@ -90,7 +93,10 @@ TmpDir::TmpDir() {
 
 TmpDir::~TmpDir() {
     // Unmount anything a failed test left mounted below us, then delete.
-    std::string cmd = "grep -o ' " + path_ + "[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null; rm -rf '" + path_ + "'";
+    std::string cmd =
+        "grep -o ' " + path_ +
+        "[^ ]*' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null; rm -rf '" +
+        path_ + "'";
     (void)std::system(cmd.c_str());
 }
 
@@ -149,14 +155,18 @@ std::string diff_trees(const Tree& want, const Tree& got) {
     std::string d;
     auto show = [](const Node& n) {
         std::ostringstream s;
-        s << n.type << " mode=" << std::oct << n.mode << std::dec << " uid=" << n.uid << " gid=" << n.gid
-          << " data=" << (n.data.size() > 40 ? n.data.substr(0, 40) + "..." : n.data) << " opaque=" << n.opaque;
+        s << n.type << " mode=" << std::oct << n.mode << std::dec << " uid=" << n.uid
+          << " gid=" << n.gid
+          << " data=" << (n.data.size() > 40 ? n.data.substr(0, 40) + "..." : n.data)
+          << " opaque=" << n.opaque;
         return s.str();
     };
     for (const auto& [p, n] : want) {
         auto it = got.find(p);
-        if (it == got.end()) d += "missing " + p + "\n";
-        else if (!(it->second == n)) d += "differs " + p + ": want " + show(n) + ", got " + show(it->second) + "\n";
+        if (it == got.end())
+            d += "missing " + p + "\n";
+        else if (!(it->second == n))
+            d += "differs " + p + ": want " + show(n) + ", got " + show(it->second) + "\n";
     }
     for (const auto& [p, n] : got)
         if (!want.contains(p)) d += "unexpected " + p + " (" + show(n) + ")\n";
@@ -166,8 +176,8 @@ std::string diff_trees(const Tree& want, const Tree& got) {
 std::string tree_hash(const std::string& dir) {
     std::string all;
     for (const auto& [p, n] : snapshot(dir))
-        all += p + '\0' + n.type + std::to_string(n.mode) + ':' + std::to_string(n.uid) + ':' + std::to_string(n.gid) +
-               '\0' + n.data + '\0' + n.opaque + '\n';
+        all += p + '\0' + n.type + std::to_string(n.mode) + ':' + std::to_string(n.uid) + ':' +
+               std::to_string(n.gid) + '\0' + n.data + '\0' + n.opaque + '\n';
     return sha256_of(all);
 }
 
@@ -175,11 +185,14 @@ Tar::Tar(const std::string& path, bool gzip) {
     archive* a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
     if (gzip) archive_write_add_filter_gzip(a);
-    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) throw std::runtime_error("open " + path);
+    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK)
+        throw std::runtime_error("open " + path);
     a_ = a;
 }
 
-Tar::~Tar() { close(); }
+Tar::~Tar() {
+    close();
+}
 
 void Tar::close() {
     if (!a_) return;
@@ -189,8 +202,8 @@ void Tar::close() {
 }
 
 namespace {
-void write_entry(void* a_, const std::string& name, mode_t mode, const std::string& data, const std::string& link,
-                 bool hard, dev_t rdev = 0, uid_t uid = 0, gid_t gid = 0) {
+void write_entry(void* a_, const std::string& name, mode_t mode, const std::string& data,
+                 const std::string& link, bool hard, dev_t rdev = 0, uid_t uid = 0, gid_t gid = 0) {
     auto* a = static_cast<archive*>(a_);
     std::unique_ptr<archive_entry, EntryFree> e(archive_entry_new());
     archive_entry_set_pathname(e.get(), name.c_str());
@@ -198,10 +211,13 @@ void write_entry(void* a_, const std::string& name, mode_t mode, const std::stri
     archive_entry_set_uid(e.get(), uid);
     archive_entry_set_gid(e.get(), gid);
     archive_entry_set_mtime(e.get(), 1700000000, 0);
-    if (hard) archive_entry_set_hardlink(e.get(), link.c_str());
-    else if (!link.empty()) archive_entry_set_symlink(e.get(), link.c_str());
+    if (hard)
+        archive_entry_set_hardlink(e.get(), link.c_str());
+    else if (!link.empty())
+        archive_entry_set_symlink(e.get(), link.c_str());
     if (rdev) archive_entry_set_rdev(e.get(), rdev);
-    if (S_ISREG(mode) && !hard) archive_entry_set_size(e.get(), static_cast<la_int64_t>(data.size()));
+    if (S_ISREG(mode) && !hard)
+        archive_entry_set_size(e.get(), static_cast<la_int64_t>(data.size()));
     if (archive_write_header(a, e.get()) != ARCHIVE_OK)
         throw std::runtime_error("tar header " + name + ": " + archive_error_string(a));
     if (!data.empty()) archive_write_data(a, data.data(), data.size());
@@ -213,11 +229,20 @@ Tar& Tar::tree(const std::string& src_dir) {
     for (const auto& [p, n] : t) {
         std::string full = src_dir + "/" + p;
         switch (n.type) {
-            case 'd': write_entry(a_, p, S_IFDIR | n.mode, "", "", false, 0, n.uid, n.gid); break;
-            case 'f': write_entry(a_, p, S_IFREG | n.mode, n.data, "", false, 0, n.uid, n.gid); break;
-            case 'l': write_entry(a_, p, S_IFLNK | 0777, "", n.data, false, 0, n.uid, n.gid); break;
-            case 'p': write_entry(a_, p, S_IFIFO | n.mode, "", "", false, 0, n.uid, n.gid); break;
-            default: throw std::runtime_error("unsupported node " + p);
+            case 'd':
+                write_entry(a_, p, S_IFDIR | n.mode, "", "", false, 0, n.uid, n.gid);
+                break;
+            case 'f':
+                write_entry(a_, p, S_IFREG | n.mode, n.data, "", false, 0, n.uid, n.gid);
+                break;
+            case 'l':
+                write_entry(a_, p, S_IFLNK | 0777, "", n.data, false, 0, n.uid, n.gid);
+                break;
+            case 'p':
+                write_entry(a_, p, S_IFIFO | n.mode, "", "", false, 0, n.uid, n.gid);
+                break;
+            default:
+                throw std::runtime_error("unsupported node " + p);
         }
     }
     return *this;
@@ -244,8 +269,12 @@ Tar& Tar::chardev(const std::string& name, unsigned maj, unsigned min) {
     return *this;
 }
 
-std::string sha256_of(const std::string& data) { return netrun::image::sha256_hex(data); }
-std::string sha256_of_file(const std::string& path) { return sha256_of(read_all(path)); }
+std::string sha256_of(const std::string& data) {
+    return netrun::image::sha256_hex(data);
+}
+std::string sha256_of_file(const std::string& path) {
+    return sha256_of(read_all(path));
+}
 
 std::string sample_config(const std::vector<std::string>& diff_ids) {
     nlohmann::json j{{"architecture", "amd64"},
@@ -270,7 +299,8 @@ void make_docker_save(const std::string& out_dir, const std::vector<std::string>
     nlohmann::json layers = nlohmann::json::array();
     for (std::size_t i = 0; i < layer_tars.size(); ++i) {
         std::string data = read_all(layer_tars[i]);
-        std::string rel = legacy ? "layer" + std::to_string(i) + "/layer.tar" : "blobs/sha256/" + sha256_of(data);
+        std::string rel =
+            legacy ? "layer" + std::to_string(i) + "/layer.tar" : "blobs/sha256/" + sha256_of(data);
         put_file(out_dir + "/" + rel, data);
         layers.push_back(rel);
     }
@@ -281,7 +311,8 @@ void make_docker_save(const std::string& out_dir, const std::vector<std::string>
 }
 
 void make_oci_layout(const std::string& out_dir, const std::vector<std::string>& layer_tars,
-                     const std::string& config_json, const std::string& ref_name, bool gzip_media_type) {
+                     const std::string& config_json, const std::string& ref_name,
+                     bool gzip_media_type) {
     put_dir(out_dir);
     put_file(out_dir + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
     auto blob = [&](const std::string& data) {
@@ -289,7 +320,8 @@ void make_oci_layout(const std::string& out_dir, const std::vector<std::string>&
         put_file(out_dir + "/blobs/sha256/" + hex, data);
         return nlohmann::json{{"digest", "sha256:" + hex}, {"size", data.size()}};
     };
-    nlohmann::json manifest{{"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.manifest.v1+json"}};
+    nlohmann::json manifest{{"schemaVersion", 2},
+                            {"mediaType", "application/vnd.oci.image.manifest.v1+json"}};
     manifest["config"] = blob(config_json);
     manifest["config"]["mediaType"] = "application/vnd.oci.image.config.v1+json";
     manifest["layers"] = nlohmann::json::array();
@@ -304,7 +336,8 @@ void make_oci_layout(const std::string& out_dir, const std::vector<std::string>&
     mdesc["annotations"] = {{"org.opencontainers.image.ref.name", ref_name}};
     mdesc["platform"] = {{"os", "linux"}, {"architecture", "amd64"}};
     // An attestation-like entry first: must be skipped as not runnable.
-    auto att = blob(R"({"schemaVersion":2,"config":{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"},"layers":[]})");
+    auto att = blob(
+        R"({"schemaVersion":2,"config":{"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"},"layers":[]})");
     att["mediaType"] = "application/vnd.oci.image.manifest.v1+json";
     att["platform"] = {{"os", "unknown"}, {"architecture", "unknown"}};
     nlohmann::json index{{"schemaVersion", 2}, {"manifests", {att, mdesc}}};

@@ -13,7 +13,7 @@ namespace imgtest {
 
 // mkdtemp under $TMPDIR (default /tmp), removed (recursively) at destruction.
 class TmpDir {
-public:
+  public:
     TmpDir();
     ~TmpDir();
     TmpDir(const TmpDir&) = delete;
@@ -21,7 +21,7 @@ public:
     const std::string& path() const { return path_; }
     std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -33,12 +33,12 @@ std::string read_all(const std::string& path);
 
 // One node of a tree as the tests compare it.
 struct Node {
-    char type = '?';      // f d l c p
-    unsigned mode = 0;    // permission bits incl. setuid/sticky (not for symlinks)
+    char type = '?';    // f d l c p
+    unsigned mode = 0;  // permission bits incl. setuid/sticky (not for symlinks)
     uid_t uid = 0;
     gid_t gid = 0;
-    std::string data;     // file contents, symlink target, "maj:min" for devices
-    std::string opaque;   // trusted.overlay.opaque value on directories
+    std::string data;    // file contents, symlink target, "maj:min" for devices
+    std::string opaque;  // trusted.overlay.opaque value on directories
     bool operator==(const Node&) const = default;
 };
 using Tree = std::map<std::string, Node>;  // relative path ("" = root dir excluded)
@@ -54,7 +54,7 @@ std::string tree_hash(const std::string& dir);
 
 // Tar writing with libarchive.
 class Tar {
-public:
+  public:
     Tar(const std::string& path, bool gzip = false);
     ~Tar();
     Tar& tree(const std::string& src_dir);  // every node under src_dir, sorted, relative names
@@ -65,7 +65,7 @@ public:
     Tar& chardev(const std::string& name, unsigned major, unsigned minor);
     void close();
 
-private:
+  private:
     void* a_;
 };
 
@@ -75,7 +75,8 @@ void make_docker_save(const std::string& out_dir, const std::vector<std::string>
                       const std::string& config_json, const std::string& repo_tag, bool legacy);
 // OCI image layout of layer tars (compressed or not, as given) + config, written into out_dir.
 void make_oci_layout(const std::string& out_dir, const std::vector<std::string>& layer_tars,
-                     const std::string& config_json, const std::string& ref_name, bool gzip_media_type);
+                     const std::string& config_json, const std::string& ref_name,
+                     bool gzip_media_type);
 // A tar of a directory's contents (an archived layout).
 void tar_dir(const std::string& dir, const std::string& tar_path);
 

@@ -53,7 +53,8 @@ struct TwoLayers {
         Tar(tar2).tree(top);
         Tar(gz1, true).tree(base);
         Tar(gz2, true).tree(top);
-        config = sample_config({"sha256:" + sha256_of_file(tar1), "sha256:" + sha256_of_file(tar2)});
+        config =
+            sample_config({"sha256:" + sha256_of_file(tar1), "sha256:" + sha256_of_file(tar2)});
     }
 };
 
@@ -162,7 +163,7 @@ TEST(ImageImport, LayersAreStoredOnceAcrossImages) {
     EXPECT_EQ(b->layers[0], a->layers[1]);
     EXPECT_EQ(c->layers[0], a->layers[1]);
     EXPECT_EQ(b->name, "b:1");  // OCI ref name with a repository part is taken as the name
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat((src.tmp / "root/layers").c_str(), &st), 0);
     EXPECT_EQ(st.st_nlink, 2u + 2u);  // . and .. plus two layer dirs
 }
@@ -176,7 +177,8 @@ TEST(ImageImport, ConcurrentImportsOfTheSameLayers) {
     std::vector<netlib::Expected<Image>> results(kThreads, std::unexpected(netlib::Error{}));
     std::vector<std::thread> threads;
     for (int i = 0; i < kThreads; ++i)
-        threads.emplace_back([&, i] { results[i] = Store(src.tmp / "root").import(save, "c" + std::to_string(i)); });
+        threads.emplace_back(
+            [&, i] { results[i] = Store(src.tmp / "root").import(save, "c" + std::to_string(i)); });
     for (auto& t : threads) t.join();
     for (auto& r : results) {
         ASSERT_TRUE(r) << r.error().msg;

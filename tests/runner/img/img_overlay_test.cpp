@@ -16,7 +16,7 @@ using netrun::image::Store;
 namespace {
 
 bool exists(const std::string& p) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(p.c_str(), &st) == 0;
 }
 
@@ -38,7 +38,8 @@ struct TwoLayerImage {
         put_file(tmp / "l2/data/z", "z\n");
         Tar(tmp / "l1.tar").tree(tmp / "l1");
         Tar(tmp / "l2.tar").tree(tmp / "l2");
-        make_docker_save(tmp / "save", {tmp / "l1.tar", tmp / "l2.tar"}, sample_config({}), "two:1", false);
+        make_docker_save(tmp / "save", {tmp / "l1.tar", tmp / "l2.tar"}, sample_config({}), "two:1",
+                         false);
         auto r = store.import(tmp / "save", "");
         if (!r) throw std::runtime_error(r.error().msg);
         img = *r;

@@ -39,7 +39,8 @@ TEST(ImageParse, NamesNormalizeLatestAndRefuseGarbage) {
 }
 
 TEST(ImageParse, DigestsAreSha256Hex) {
-    EXPECT_EQ(sha256_hex(std::string_view("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex(std::string_view("abc")),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     std::string hex(64, 'a');
     EXPECT_EQ(digest_hex("sha256:" + hex).value(), hex);
     EXPECT_FALSE(digest_hex("sha512:" + hex));
@@ -50,9 +51,10 @@ TEST(ImageParse, DigestsAreSha256Hex) {
 
 TEST(ImageParse, DockerAndOciConfigFields) {
     ImageSource src;
-    ASSERT_TRUE(parse_image_config(R"({"created":"2024-01-02T03:04:05Z","config":{"Env":["A=1"],"Entrypoint":null,
+    ASSERT_TRUE(parse_image_config(
+        R"({"created":"2024-01-02T03:04:05Z","config":{"Env":["A=1"],"Entrypoint":null,
         "Cmd":["sh","-c","x"],"WorkingDir":"/w","User":"nobody"}})",
-                                   src));
+        src));
     EXPECT_EQ(src.created, "2024-01-02T03:04:05Z");
     EXPECT_EQ(src.config.env, std::vector<std::string>{"A=1"});
     EXPECT_TRUE(src.config.entrypoint.empty());
