@@ -81,6 +81,7 @@ class Store {
     netlib::Expected<bool> used_by_container(const std::string& image_id);
 
     std::string root_;
+    bool layout_ready_ = false;
     InUse in_use_;
 };
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -96,4 +97,28 @@ TEST(ImageEmbedded, ShellRunsInAContainerRootfs) {
     EXPECT_EQ(status, 0);
     EXPECT_EQ(out, "hi\nhello from netrun\n");
     ASSERT_TRUE(store.remove_rootfs("hi"));
+}
+
+// What `netrun run --rm` adds for its rootfs: resolve + prepare_rootfs + remove_rootfs.
+TEST(ImageEmbedded, RootfsSetupCostPerContainer) {
+    TmpDir t;
+    Store store(t / "root");
+    ASSERT_TRUE(store.resolve(std::string(kDefaultImage)));
+    constexpr int kRounds = 50;
+    std::vector<double> ms;
+    for (int i = 0; i < kRounds; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        auto img = store.resolve(std::string(kDefaultImage));
+        ASSERT_TRUE(img);
+        auto fs = store.prepare_rootfs(*img, "c" + std::to_string(i), false);
+        ASSERT_TRUE(fs) << fs.error().msg;
+        ASSERT_TRUE(store.remove_rootfs("c" + std::to_string(i)));
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "resolve+prepare_rootfs+remove_rootfs: median %.2f ms, p90 %.2f ms (%d rounds, under %s)\n",
+        ms[kRounds / 2], ms[kRounds * 9 / 10], kRounds, t.path().c_str());
 }

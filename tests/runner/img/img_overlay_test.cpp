@@ -2,6 +2,7 @@
 // and the shared layers never see them, remove_rootfs removes them; the merged view applies
 // whiteouts and opaque dirs. Runs in a private mount namespace (NETNS_MAIN).
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +81,8 @@ TEST(ImageOverlay, WritesStayInTheContainersUpperDir) {
     EXPECT_EQ(read_all(c2->merged + "/data/z"), "z\n");
     EXPECT_EQ(snapshot(c2->upper).size(), 0u);
 
+    // A second mount stacked on merged (e.g. left by a crashed start) goes too.
+    ASSERT_EQ(::mount("tmpfs", c1->merged.c_str(), "tmpfs", 0, nullptr), 0);
     ASSERT_TRUE(t.store.remove_rootfs("c1"));
     EXPECT_FALSE(exists(c1->dir));
     EXPECT_FALSE(is_mountpoint(c1->merged));
