@@ -1,6 +1,7 @@
 #include "image/layer_store.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,12 +72,23 @@ netlib::Expected<StagedLayer> stage_layer(const StoreLayout& layout, const Layer
     return out;
 }
 
+netlib::Expected<void> sync_staging(const std::string& staging_dir) {
+    netlib::sys::Fd fd(::open(staging_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return netlib::fail_errno(netlib::Code::Io, "open " + staging_dir, errno);
+    if (::syncfs(fd.get()) != 0)
+        return netlib::fail_errno(netlib::Code::Io, "syncfs " + staging_dir, errno);
+    return {};
+}
+
 netlib::Expected<void> commit_layer(const StoreLayout& layout, const StagedLayer& layer,
                                     const LayerBlob& blob, const std::string& staging_dir) {
     std::string dest = layout.layer(layer.hex);
     if (exists(dest)) return {};  // an import that finished first brought the same content
-    std::string staged =
-        layer.staged.empty() ? NETLIB_TRY(unpack(blob, layer.hex, staging_dir)) : layer.staged;
+    std::string staged = layer.staged;
+    if (staged.empty()) {  // rare: removed by an rmi since stage_layer looked
+        staged = NETLIB_TRY(unpack(blob, layer.hex, staging_dir));
+        NETLIB_TRYV(sync_staging(staging_dir));
+    }
     if (::rename(staged.c_str(), dest.c_str()) != 0)
         return netlib::fail_errno(netlib::Code::Io, "move layer " + staged + " to " + dest, errno);
     return {};

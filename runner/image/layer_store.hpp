@@ -23,6 +23,11 @@ struct StagedLayer {
 netlib::Expected<StagedLayer> stage_layer(const StoreLayout& layout, const LayerBlob& blob,
                                           const std::string& staging_dir);
 
+// Flushes staged layers to disk (syncfs) before they are renamed into place: a rename of a
+// directory does not order its files' data, so a crash could otherwise leave a "complete"
+// layer with empty files.
+netlib::Expected<void> sync_staging(const std::string& staging_dir);
+
 // Under the store lock: moves a staged layer into place, or re-stages one that disappeared
 // (removed by a concurrent rmi) since stage_layer saw it.
 netlib::Expected<void> commit_layer(const StoreLayout& layout, const StagedLayer& layer,

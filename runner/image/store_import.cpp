@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -79,6 +80,9 @@ netlib::Expected<Image> store_image(const StoreLayout& layout, const ImageSource
     std::vector<StagedLayer> staged;
     for (const auto& blob : src.layers)
         staged.push_back(NETLIB_TRY(stage_layer(layout, blob, staging)));
+    if (std::any_of(staged.begin(), staged.end(),
+                    [](const StagedLayer& l) { return !l.staged.empty(); }))
+        NETLIB_TRYV(sync_staging(staging));
 
     auto lock = NETLIB_TRY(netlib::sys::FileLock::acquire(layout.lock()));
     ImageRecord rec{.config = src.config,
