@@ -181,10 +181,14 @@ std::string tree_hash(const std::string& dir) {
     return sha256_of(all);
 }
 
-Tar::Tar(const std::string& path, bool gzip) {
+Tar::Tar(const std::string& path, bool gzip) : Tar(path, gzip ? Filter::Gzip : Filter::None) {}
+
+Tar::Tar(const std::string& path, Filter filter) {
     archive* a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
-    if (gzip) archive_write_add_filter_gzip(a);
+    if (filter == Filter::Gzip) archive_write_add_filter_gzip(a);
+    if (filter == Filter::Zstd) archive_write_add_filter_zstd(a);
+    if (filter == Filter::Xz) archive_write_add_filter_xz(a);
     if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK)
         throw std::runtime_error("open " + path);
     a_ = a;

@@ -55,7 +55,9 @@ std::string tree_hash(const std::string& dir);
 // Tar writing with libarchive.
 class Tar {
   public:
+    enum class Filter { None, Gzip, Zstd, Xz };
     Tar(const std::string& path, bool gzip = false);
+    Tar(const std::string& path, Filter filter);
     ~Tar();
     Tar& tree(const std::string& src_dir);  // every node under src_dir, sorted, relative names
     Tar& file(const std::string& name, const std::string& data, mode_t mode = 0644);

@@ -199,3 +199,16 @@ TEST(ImageImport, TagLatestIsTheBareName) {
     EXPECT_EQ(by_id->id, img->id);
     EXPECT_EQ(by_id->name, "example/x");
 }
+
+TEST(ImageImport, ZstdAndXzLayersInAnOciLayout) {
+    TwoLayers src;
+    std::string zst = src.tmp / "l1.tar.zst", xz = src.tmp / "l2.tar.xz";
+    Tar(zst, Tar::Filter::Zstd).tree(src.base);
+    Tar(xz, Tar::Filter::Xz).tree(src.top);
+    make_oci_layout(src.tmp / "oci", {zst, xz}, src.config, "example/z:1", false);
+    Store store(src.tmp / "root");
+    auto img = store.import(src.tmp / "oci", "");
+    ASSERT_TRUE(img) << img.error().msg;
+    EXPECT_EQ(img->name, "example/z:1");
+    expect_two_layers(*img, src);
+}
