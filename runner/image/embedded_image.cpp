@@ -11,12 +11,17 @@ asm(R"(
 netrun_busybox_tar_start:
     .incbin ")" NETRUN_BUSYBOX_TAR R"("
 netrun_busybox_tar_end:
+    .globl netrun_busybox_tar_sha256
+    .hidden netrun_busybox_tar_sha256
+netrun_busybox_tar_sha256:
+    .incbin ")" NETRUN_BUSYBOX_TAR R"(.sha256"
     .previous
 )");
 
 extern "C" {
 __attribute__((visibility("hidden"))) extern const unsigned char netrun_busybox_tar_start[];
 __attribute__((visibility("hidden"))) extern const unsigned char netrun_busybox_tar_end[];
+__attribute__((visibility("hidden"))) extern const char netrun_busybox_tar_sha256[64];
 }
 
 namespace netrun::image {
@@ -24,6 +29,8 @@ namespace netrun::image {
 std::span<const unsigned char> embedded_default_image_tar() {
     return {netrun_busybox_tar_start, netrun_busybox_tar_end};
 }
+
+std::string_view embedded_default_image_sha256() { return {netrun_busybox_tar_sha256, 64}; }
 
 ImageConfig embedded_default_image_config() {
     return {.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},

@@ -29,6 +29,7 @@ enum class ImageCode : int {
 struct ImageConfig {
     std::vector<std::string> env, entrypoint, cmd;
     std::string workdir, user;
+    bool operator==(const ImageConfig&) const = default;
 };
 
 struct Image {
@@ -60,7 +61,8 @@ class Store {
     const std::string& root() const { return root_; }
 
     netlib::Expected<Image> import(const std::string& archive_path, const std::string& name);
-    // Name or id (or a unique id prefix); kDefaultImage is imported from the binary on first use.
+    // Name or id (or a unique id prefix); kDefaultImage is imported from the binary on first
+    // use (and again when the stored one came from a different netrun build).
     netlib::Expected<Image> resolve(const std::string& name_or_id);
     netlib::Expected<std::vector<Image>> list();
     netlib::Expected<void> remove(const std::string& name_or_id);
@@ -78,6 +80,8 @@ class Store {
     // The image a name or id names, if any (no embedded import).
     netlib::Expected<std::optional<Image>> find(const std::string& name_or_id);
     netlib::Expected<Image> import_embedded();
+    // img is this binary's built-in image (same layer digest and config).
+    bool is_current_builtin(const Image& img) const;
     netlib::Expected<bool> used_by_container(const std::string& image_id);
 
     std::string root_;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 
+#include "image/embedded_image.hpp"
 #include "image/errors.hpp"
 #include "image/image_record.hpp"
 #include "image/layer_store.hpp"
@@ -67,13 +68,33 @@ netlib::Expected<std::optional<Image>> Store::find(const std::string& name_or_id
 }
 
 netlib::Expected<Image> Store::resolve(const std::string& name_or_id) {
-    if (auto found = NETLIB_TRY(find(name_or_id))) return *found;
     auto canon = normalize_name(name_or_id);
-    if (canon && *canon == kDefaultImage) return import_embedded();
+    bool builtin_name = canon && *canon == kDefaultImage;
+    auto found = NETLIB_TRY(find(name_or_id));
+    if (found && (!builtin_name || is_current_builtin(*found))) return *found;
+    if (builtin_name) {
+        // First use, or a store filled by another netrun build: bring in this binary's image
+        // and drop the previous one unless it has another name or a container uses it.
+        auto img = NETLIB_TRY(import_embedded());
+        if (found && found->id != img.id) {
+            auto names = NETLIB_TRY(load_names(StoreLayout{root_}));
+            bool named = std::any_of(names.begin(), names.end(),
+                                     [&](const auto& kv) { return kv.second == found->id; });
+            if (!named) (void)remove(found->id);  // InUse: stays, unnamed, until rmi by id
+        }
+        return img;
+    }
     return image_fail(ImageCode::NotFound,
                       "image \"" + name_or_id +
                           "\" not found (`netrun images` lists local images, " +
                           "`netrun import FILE NAME` adds one; there are no downloads)");
+}
+
+bool Store::is_current_builtin(const Image& img) const {
+    StoreLayout layout{root_};
+    return img.layers.size() == 1 &&
+           img.layers[0] == layout.layer_diff(std::string(embedded_default_image_sha256())) &&
+           img.config == embedded_default_image_config();
 }
 
 netlib::Expected<std::vector<Image>> Store::list() {

@@ -112,13 +112,18 @@ netlib::Expected<TempDir> make_staging(const StoreLayout& layout) {
 
 netlib::Expected<Image> Store::import(const std::string& archive_path, const std::string& name) {
     std::string canon = name.empty() ? std::string{} : NETLIB_TRY(normalize_name(name));
+    if (canon == kDefaultImage)
+        return netlib::fail(netlib::Code::InvalidConfig,
+                            std::string(kDefaultImage) +
+                                " is the built-in image's name; import under another name");
     NETLIB_TRYV(ensure_layout());
     StoreLayout layout{root_};
     auto staging = NETLIB_TRY(make_staging(layout));
     auto src = NETLIB_TRY(read_source(archive_path, canon, staging.path()));
     if (canon.empty() && !src.ref_name.empty()) {
         auto ref = normalize_name(src.ref_name);
-        if (ref) canon = *ref;  // an odd name in the archive is left out, not fatal
+        // An odd (or the reserved) name in the archive is left out, not fatal.
+        if (ref && *ref != kDefaultImage) canon = *ref;
     }
     auto img = store_image(layout, src, canon, staging.path());
     if (!img) return std::unexpected(with_context(img.error(), "import " + archive_path));

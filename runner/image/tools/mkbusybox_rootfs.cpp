@@ -1,9 +1,12 @@
 // Build tool: writes the default image's rootfs tar from Debian's busybox-static.
 //   mkbusybox_rootfs BUSYBOX OUT.tar
+// OUT.tar.sha256 gets the tar's sha256 (hex): the binary compares it with the stored
+// netrun/busybox layer to notice a newer built-in image without hashing 2 MB at each start.
 // The tar is reproducible (fixed owners and mtime, sorted entries), so the layer digest and
 // image id only change when busybox or this file does.
 #include <archive.h>
 #include <archive_entry.h>
+#include <nettle/sha2.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -56,6 +59,20 @@ bool write_entry(archive* a, const Entry& e) {
                                static_cast<la_ssize_t>(e.data.size()))
         return false;
     return true;
+}
+
+std::string sha256_hex(const std::string& data) {
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+    std::uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof d, d);
+    std::string hex;
+    for (auto b : d) {
+        hex.push_back("0123456789abcdef"[b >> 4]);
+        hex.push_back("0123456789abcdef"[b & 0xf]);
+    }
+    return hex;
 }
 
 int die(const std::string& msg) {
@@ -116,6 +133,10 @@ int main(int argc, char** argv) {
             return die("write " + e.path + ": " + archive_error_string(a.get()));
     if (archive_write_close(a.get()) != ARCHIVE_OK)
         return die("close " + tmp + ": " + archive_error_string(a.get()));
+    auto written = netlib::sys::read_file(tmp);
+    if (!written) return die(written.error().msg);
+    auto digest = netlib::sys::write_file_atomic(out + ".sha256", sha256_hex(*written));
+    if (!digest) return die(digest.error().msg);
     if (std::rename(tmp.c_str(), out.c_str()) != 0) return die("rename " + tmp + " to " + out);
     return 0;
 }

@@ -122,3 +122,31 @@ TEST(ImageEmbedded, RootfsSetupCostPerContainer) {
         "resolve+prepare_rootfs+remove_rootfs: median %.2f ms, p90 %.2f ms (%d rounds, under %s)\n",
         ms[kRounds / 2], ms[kRounds * 9 / 10], kRounds, t.path().c_str());
 }
+
+TEST(ImageEmbedded, StaleBuiltinFromAnotherBuildIsReplaced) {
+    TmpDir t;
+    Store store(t / "root");
+    // The reserved name cannot be imported over...
+    Tar(t / "old.tar").file("bin/old", "old busybox").close();
+    auto refused = store.import(t / "old.tar", std::string(kDefaultImage));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, static_cast<int>(netlib::Code::InvalidConfig));
+    // ...but a store written by an older netrun may hold another image under it.
+    auto old = store.import(t / "old.tar", "scratch");
+    ASSERT_TRUE(old);
+    put_file(t / "root/names.json", "{\"netrun/busybox\": \"" + old->id + "\"}");
+    auto img = store.resolve(std::string(kDefaultImage));
+    ASSERT_TRUE(img) << img.error().msg;
+    EXPECT_NE(img->id, old->id);
+    EXPECT_EQ(img->layers[0].find(std::string(netrun::image::embedded_default_image_sha256())) !=
+                  std::string::npos,
+              true);
+    EXPECT_EQ(read_all(img->layers[0] + "/www/index.html"), "hello from netrun\n");
+    auto list = store.list();
+    ASSERT_TRUE(list);
+    EXPECT_EQ(list->size(), 1u) << "the replaced image should be gone";
+    // The digest baked in at build time is the tar's.
+    auto tar = netrun::image::embedded_default_image_tar();
+    EXPECT_EQ(sha256_of(std::string(reinterpret_cast<const char*>(tar.data()), tar.size())),
+              netrun::image::embedded_default_image_sha256());
+}
