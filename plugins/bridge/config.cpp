@@ -12,28 +12,6 @@ namespace cni = netlib::cni;
 
 namespace {
 
-netlib::Expected<cni::Dns> parse_dns(const json& cfg) {
-    cni::Dns d;
-    auto it = cfg.find("dns");
-    if (it == cfg.end() || it->is_null()) return d;
-    if (!it->is_object()) return fail(Code::InvalidConfig, "config key \"dns\" must be an object");
-    auto list = [&](const char* k, std::vector<std::string>& out) -> netlib::Expected<> {
-        auto v = it->find(k);
-        if (v == it->end() || v->is_null()) return {};
-        if (!v->is_array()) return fail(Code::InvalidConfig, std::string("dns.") + k + " must be a list of strings");
-        for (const auto& e : *v) {
-            if (!e.is_string()) return fail(Code::InvalidConfig, std::string("dns.") + k + " must be a list of strings");
-            out.push_back(e.get<std::string>());
-        }
-        return {};
-    };
-    NETLIB_TRYV(list("nameservers", d.nameservers));
-    NETLIB_TRYV(list("search", d.search));
-    NETLIB_TRYV(list("options", d.options));
-    d.domain = NETLIB_TRY(cni::get_string(*it, "domain"));
-    return d;
-}
-
 // VLAN filtering is absent from this host's kernel; the VLAN keys come with the VM-tested
 // work. Refuse them loudly rather than silently building an untagged port.
 netlib::Expected<> refuse_vlan_keys(const json& cfg) {
@@ -85,7 +63,7 @@ netlib::Expected<Config> parse_config(const cni::Request& req) {
     if (cfg.disable_container_interface && !cfg.ipam_type.empty())
         return fail(Code::InvalidConfig, "disableContainerInterface cannot be used with IPAM (the container "
                                          "interface stays down, addresses would be unusable)");
-    cfg.dns = NETLIB_TRY(parse_dns(c));
+    cfg.dns = NETLIB_TRY(cni::get_dns(c));
     cfg.mac = NETLIB_TRY(cni::requested_mac(req));
     return cfg;
 }

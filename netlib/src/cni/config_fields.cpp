@@ -79,4 +79,26 @@ Expected<std::string> requested_mac(const Request& req) {
     return mac;
 }
 
+Expected<Dns> get_dns(const nlohmann::json& cfg) {
+    Dns d;
+    auto it = cfg.find("dns");
+    if (it == cfg.end() || it->is_null()) return d;
+    if (!it->is_object()) return fail(Code::InvalidConfig, "config key \"dns\" must be an object");
+    auto list = [&](const char* k, std::vector<std::string>& out) -> Expected<> {
+        auto v = it->find(k);
+        if (v == it->end() || v->is_null()) return {};
+        if (!v->is_array()) return fail(Code::InvalidConfig, std::string("dns.") + k + " must be a list of strings");
+        for (const auto& e : *v) {
+            if (!e.is_string()) return fail(Code::InvalidConfig, std::string("dns.") + k + " must be a list of strings");
+            out.push_back(e.get<std::string>());
+        }
+        return {};
+    };
+    NETLIB_TRYV(list("nameservers", d.nameservers));
+    NETLIB_TRYV(list("search", d.search));
+    NETLIB_TRYV(list("options", d.options));
+    d.domain = NETLIB_TRY(get_string(*it, "domain"));
+    return d;
+}
+
 }  // namespace netlib::cni

@@ -16,9 +16,20 @@ namespace {
 
 using detail::put_ifinfo;
 
+// macvlan and ipvlan both put their mode first in IFLA_INFO_DATA (attribute type 1).
+int parse_sublink_data_attr(const nlattr* a, void* data) {
+    if (mnl_attr_get_type(a) == 1 && mnl_attr_get_payload_len(a) >= 2) {
+        auto* l = static_cast<LinkInfo*>(data);
+        l->sublink_mode = mnl_attr_get_payload_len(a) >= 4 ? mnl_attr_get_u32(a) : mnl_attr_get_u16(a);
+    }
+    return MNL_CB_OK;
+}
+
 int parse_linkinfo_attr(const nlattr* a, void* data) {
-    auto* kind = static_cast<std::string*>(data);
-    if (mnl_attr_get_type(a) == IFLA_INFO_KIND) *kind = mnl_attr_get_str(a);
+    auto* l = static_cast<LinkInfo*>(data);
+    if (mnl_attr_get_type(a) == IFLA_INFO_KIND) l->kind = mnl_attr_get_str(a);
+    if (mnl_attr_get_type(a) == IFLA_INFO_DATA && (l->kind == "macvlan" || l->kind == "ipvlan"))
+        mnl_attr_parse_nested(a, parse_sublink_data_attr, l);
     return MNL_CB_OK;
 }
 
@@ -35,7 +46,7 @@ int parse_link_attr(const nlattr* a, void* data) {
             l->mac = format_mac(static_cast<const std::uint8_t*>(mnl_attr_get_payload(a)),
                                 mnl_attr_get_payload_len(a));
             break;
-        case IFLA_LINKINFO: mnl_attr_parse_nested(a, parse_linkinfo_attr, &l->kind); break;
+        case IFLA_LINKINFO: mnl_attr_parse_nested(a, parse_linkinfo_attr, l); break;
         default: break;
     }
     return MNL_CB_OK;

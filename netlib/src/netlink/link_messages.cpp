@@ -67,6 +67,7 @@ Message macvlan_message(const MacvlanSpec& spec) {
     m.put_strz(IFLA_INFO_KIND, "macvlan");
     auto* data = m.nest_start(IFLA_INFO_DATA);
     m.put_u32(IFLA_MACVLAN_MODE, static_cast<std::uint32_t>(spec.mode));
+    if (spec.bc_queue_len) m.put_u32(IFLA_MACVLAN_BC_QUEUE_LEN, *spec.bc_queue_len);
     m.nest_end(data);
     m.nest_end(info);
     return m;

@@ -17,6 +17,9 @@ Expected<std::string> get_string(const nlohmann::json& obj, std::string_view key
 Expected<std::optional<long long>> get_int(const nlohmann::json& obj, std::string_view key,
                                            long long min, long long max);
 
+// The "dns" key (nameservers, domain, search, options); absent or null = empty.
+Expected<Dns> get_dns(const nlohmann::json& cfg);
+
 // Requested container MAC: runtimeConfig.mac > args.cni.mac > CNI_ARGS MAC (CONVENTIONS.md).
 // Validated as a unicast "aa:bb:cc:dd:ee:ff"; empty when none was requested.
 Expected<std::string> requested_mac(const Request& req);

@@ -24,6 +24,7 @@ struct LinkInfo {
     int master = 0;  // bridge index, 0 if none
     int link = 0;    // IFLA_LINK: a veth's peer or a macvlan's parent index (maybe in another netns)
     int link_netnsid = -1;  // IFLA_LINK_NETNSID: where `link` lives, as seen from this netns; -1 = same
+    std::uint32_t sublink_mode = 0;  // macvlan IFLA_MACVLAN_MODE / ipvlan IFLA_IPVLAN_MODE
 };
 
 // MAC fields below are "aa:bb:cc:dd:ee:ff" text, empty = kernel's choice; an invalid one
@@ -53,6 +54,7 @@ struct MacvlanSpec {
     int netns_fd = -1;
     std::optional<int> mtu;
     std::string mac;
+    std::optional<std::uint32_t> bc_queue_len;  // IFLA_MACVLAN_BC_QUEUE_LEN
 };
 
 struct BridgePortFlags {
