@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build and run the plugin benchmark against the Go reference plugins. Usage: bench/run.sh [iterations]
+# Build and run the plugin benchmarks against the Go reference plugins, then the kernel floors. Usage: bench/run.sh [iterations]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
-exec build/bench/bench_plugins "${1:-100}" "$PWD/build/bin"
+build/bench/bench_plugins "${1:-100}" "$PWD/build/bin"
+build/bench/bench_macvlan "${1:-100}" "$PWD/build/bin"
+build/bench/bench_kernel_floors "${1:-100}"
