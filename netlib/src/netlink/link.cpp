@@ -125,6 +125,11 @@ Expected<> create_macvlan(Socket& s, const MacvlanSpec& spec) {
     return s.request(m, "create macvlan \"" + spec.name + "\" on " + idx(spec.parent));
 }
 
+Expected<> create_ipvlan(Socket& s, const IpvlanSpec& spec) {
+    auto m = ipvlan_message(spec);
+    return s.request(m, "create ipvlan \"" + spec.name + "\" on " + idx(spec.parent));
+}
+
 Expected<> set_up(Socket& s, int index) { return set_flag(s, index, IFF_UP, true, "set " + idx(index) + " up"); }
 
 Expected<> set_down(Socket& s, int index) {

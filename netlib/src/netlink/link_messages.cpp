@@ -73,6 +73,21 @@ Message macvlan_message(const MacvlanSpec& spec) {
     return m;
 }
 
+Message ipvlan_message(const IpvlanSpec& spec) {
+    auto m = new_link(spec.name, spec.mtu, {});
+    m.put_u32(IFLA_LINK, static_cast<std::uint32_t>(spec.parent));
+    if (spec.netns_fd >= 0) m.put_u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(spec.netns_fd));
+    auto* info = m.nest_start(IFLA_LINKINFO);
+    m.put_strz(IFLA_INFO_KIND, "ipvlan");
+    auto* data = m.nest_start(IFLA_INFO_DATA);
+    auto mode = static_cast<std::uint16_t>(spec.mode);
+    m.put(IFLA_IPVLAN_MODE, &mode, sizeof mode);
+    m.put(IFLA_IPVLAN_FLAGS, &spec.flags, sizeof spec.flags);
+    m.nest_end(data);
+    m.nest_end(info);
+    return m;
+}
+
 Message bridge_port_message(int index, const BridgePortFlags& f) {
     // AF_BRIDGE + RTM_SETLINK reaches the bridge driver's port settings; IFLA_PROTINFO
     // must carry NLA_F_NESTED (nest_start sets it) or the kernel reads it as an STP state.

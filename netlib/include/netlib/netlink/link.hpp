@@ -57,6 +57,18 @@ struct MacvlanSpec {
     std::optional<std::uint32_t> bc_queue_len;  // IFLA_MACVLAN_BC_QUEUE_LEN
 };
 
+// ipvlan modes (IFLA_IPVLAN_MODE) and flags (IFLA_IPVLAN_FLAGS: 0 bridge, 1 private, 2 vepa).
+enum class IpvlanMode : std::uint16_t { L2 = 0, L3 = 1, L3S = 2 };
+
+struct IpvlanSpec {
+    std::string name;  // created under this name, directly in netns_fd's netns if given
+    int parent = 0;    // index of the master, in the socket's netns
+    IpvlanMode mode = IpvlanMode::L2;
+    std::uint16_t flags = 0;
+    int netns_fd = -1;
+    std::optional<int> mtu;
+};
+
 struct BridgePortFlags {
     std::optional<bool> hairpin;
     std::optional<bool> isolated;
@@ -65,6 +77,7 @@ struct BridgePortFlags {
 Message bridge_message(const BridgeSpec& spec);
 Message veth_message(const VethSpec& spec);
 Message macvlan_message(const MacvlanSpec& spec);
+Message ipvlan_message(const IpvlanSpec& spec);
 Message bridge_port_message(int index, const BridgePortFlags& flags);
 
 // nullopt when no such link exists.
@@ -75,6 +88,7 @@ Expected<std::optional<LinkInfo>> get_link(Socket& s, int index);
 Expected<> create_bridge(Socket& s, const BridgeSpec& spec);
 Expected<> create_veth(Socket& s, const VethSpec& spec);
 Expected<> create_macvlan(Socket& s, const MacvlanSpec& spec);
+Expected<> create_ipvlan(Socket& s, const IpvlanSpec& spec);
 
 Expected<> set_up(Socket& s, int index);
 Expected<> set_down(Socket& s, int index);
