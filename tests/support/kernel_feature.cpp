@@ -51,4 +51,30 @@ std::string missing_link_kind(const std::string& kind) {
     return {};
 }
 
+// A kernel built without CONFIG_BRIDGE_VLAN_FILTERING creates the bridge but answers
+// EOPNOTSUPP to the filtering flag, so the probe creates a bridge with it set in one request.
+std::string missing_bridge_vlan_filtering() {
+    using namespace netlib::netlink;
+    auto sock = Socket::open();
+    if (!sock) return "cannot open rtnetlink to probe bridge VLAN filtering: " + sock.error().msg;
+    const std::string name = "probe-brvlan";
+    Message m(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+    m.put_header<ifinfomsg>()->ifi_family = AF_UNSPEC;
+    m.put_strz(IFLA_IFNAME, name);
+    auto* info = m.nest_start(IFLA_LINKINFO);
+    m.put_strz(IFLA_INFO_KIND, "bridge");
+    auto* data = m.nest_start(IFLA_INFO_DATA);
+    m.put_u8(IFLA_BR_VLAN_FILTERING, 1);
+    m.nest_end(data);
+    m.nest_end(info);
+    auto r = sock->request(m, "probe bridge VLAN filtering");
+    Message d(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK);
+    d.put_header<ifinfomsg>()->ifi_family = AF_UNSPEC;
+    d.put_strz(IFLA_IFNAME, name);
+    (void)sock->request(d, "delete probe bridge");  // also when only the flag was refused
+    if (r) return {};
+    if (r.error().sys_errno == EOPNOTSUPP) return missing_feature_reason("bridge VLAN filtering", EOPNOTSUPP);
+    return "bridge VLAN filtering probe failed: " + r.error().msg;
+}
+
 }  // namespace netrun_test

@@ -16,6 +16,10 @@ std::string missing_link_kind(const std::string& kind);
 // Same shape for any other probe: `what` names the feature, `errno_seen` is the probe's errno.
 std::string missing_feature_reason(const std::string& what, int errno_seen);
 
+// Empty when a bridge with VLAN filtering (IFLA_BR_VLAN_FILTERING=1) can be created in the
+// current netns (CONFIG_BRIDGE_VLAN_FILTERING); else the reason, as above.
+std::string missing_bridge_vlan_filtering();
+
 // True when the VM tier asked for missing features to fail instead of skip.
 bool kernel_features_required();
 

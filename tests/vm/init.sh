@@ -1,0 +1,32 @@
+#!/bin/busybox sh
+# PID 1 of the VM tier's guest. Loads the modules, mounts the host's / (read-only 9p) under
+# a tmpfs overlay so the host's build tree and tools appear at the same paths, then runs the
+# command from the kernel command line (netrun.cmd=<base64>) chrooted there. Its exit status
+# goes to the writable 9p share `result`; everything printed goes to the serial console.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+for m in $(cat /modules/order); do
+  insmod /modules/$m.ko 2>/dev/null || grep -q "^$m " /proc/modules || echo "vm-init: insmod $m failed"
+done
+fail() { echo "vm-init: $*"; poweroff -f; }
+opts=trans=virtio,version=9p2000.L,msize=1048576
+mount -t 9p -o $opts result /result || fail "cannot mount the result share"
+echo 125 >/result/rc   # overwritten by the command's status; stays if the guest dies first
+mount -t 9p -o $opts,ro,cache=loose hostroot /host || fail "cannot mount the host root over 9p"
+mount -t tmpfs -o size=512m rw /rw && mkdir -p /rw/upper /rw/work
+mount -t overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work overlay /newroot ||
+  fail "cannot mount the overlay root"
+# Fresh kernel filesystems and an empty /run,/tmp: nothing of the host's runtime state leaks in.
+for d in proc sys dev run tmp; do mkdir -p /newroot/$d; done
+mount -t proc proc /newroot/proc; mount -t sysfs sys /newroot/sys; mount -t devtmpfs dev /newroot/dev
+mount -t tmpfs tmp /newroot/run; mount -t tmpfs tmp /newroot/tmp
+mkdir -p /newroot/dev/pts /newroot/dev/shm; mount -t devpts pts /newroot/dev/pts; mount -t tmpfs shm /newroot/dev/shm
+mkdir -p /newroot/var/lib/cni; mount -t tmpfs tmp /newroot/var/lib/cni
+ip link set lo up
+cmd=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^netrun.cmd=//p' | base64 -d)
+echo "vm-init: $(uname -r), $(nproc) vCPUs, running: $cmd"
+chroot /newroot /bin/sh -c "$cmd"
+echo $? >/result/rc
+sync
+poweroff -f
