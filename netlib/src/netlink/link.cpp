@@ -110,6 +110,17 @@ Expected<std::optional<LinkInfo>> get_link(Socket& s, int index) {
     return get(s, m, "look up " + idx(index));
 }
 
+Expected<std::vector<LinkInfo>> list_links(Socket& s) {
+    Message m(RTM_GETLINK, NLM_F_DUMP);
+    put_ifinfo(m, 0);
+    m.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    std::vector<LinkInfo> out;
+    NETLIB_TRYV(s.query(m, "list links", [&](const nlmsghdr* nlh) {
+        if (nlh->nlmsg_type == RTM_NEWLINK) out.push_back(parse_link(nlh));
+    }));
+    return out;
+}
+
 Expected<> create_bridge(Socket& s, const BridgeSpec& spec) {
     auto m = bridge_message(spec);
     return s.request(m, "create bridge \"" + spec.name + "\"");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "netlib/error.hpp"
 #include "netlib/netlink/socket.hpp"
@@ -83,6 +84,8 @@ Message bridge_port_message(int index, const BridgePortFlags& flags);
 // nullopt when no such link exists.
 Expected<std::optional<LinkInfo>> get_link(Socket& s, const std::string& name);
 Expected<std::optional<LinkInfo>> get_link(Socket& s, int index);
+// Every link of the socket's netns.
+Expected<std::vector<LinkInfo>> list_links(Socket& s);
 
 // EEXIST is reported with Error::sys_errno == EEXIST.
 Expected<> create_bridge(Socket& s, const BridgeSpec& spec);
