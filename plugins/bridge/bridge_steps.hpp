@@ -32,6 +32,12 @@ netlib::Expected<> attach_host_veth(netlib::netlink::Socket& host, const Config&
                                     const netlib::netlink::LinkInfo& br,
                                     const netlib::netlink::LinkInfo& veth);
 
+// vlan / vlanTrunk / preserveDefaultVlan on the host port (no-op without VLAN keys), and
+// CHECK's comparison of the port's VLAN table with the config.
+netlib::Expected<> set_port_vlans(netlib::netlink::Socket& host, const Config& cfg, int port_index);
+netlib::Expected<> check_port_vlans(netlib::netlink::Socket& host, const Config& cfg, const std::string& port,
+                                    int port_index);
+
 // Inside the container netns: sysctls, addresses, up, routes.
 netlib::Expected<> configure_container(netlib::netlink::Socket& ctr, const netlib::netns::Netns& ctr_ns,
                                        const Config& cfg, const std::string& ifname,

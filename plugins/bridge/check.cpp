@@ -57,7 +57,7 @@ Expected<> check_host_side(const Config& cfg, const cni::Result& prev, int peer_
         return fail(Code::CheckFailed, "host veth \"" + hv->name + "\" is not attached to bridge \"" + cfg.bridge + "\"");
     if (peer_index != 0 && veth->index != peer_index)
         return fail(Code::CheckFailed, "host veth \"" + hv->name + "\" is not the peer of the container interface");
-    return {};
+    return check_port_vlans(host, cfg, hv->name, veth->index);
 }
 
 }  // namespace

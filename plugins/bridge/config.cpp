@@ -10,23 +10,6 @@ using netlib::fail;
 using nlohmann::json;
 namespace cni = netlib::cni;
 
-namespace {
-
-// VLAN filtering is absent from this host's kernel; the VLAN keys come with the VM-tested
-// work. Refuse them loudly rather than silently building an untagged port.
-netlib::Expected<> refuse_vlan_keys(const json& cfg) {
-    auto vlan = NETLIB_TRY(cni::get_int(cfg, "vlan", 0, 4094));
-    bool trunk = cfg.contains("vlanTrunk") && !cfg["vlanTrunk"].is_null();
-    bool preserve = NETLIB_TRY(cni::get_bool(cfg, "preserveDefaultVlan", false));
-    if ((vlan && *vlan != 0) || trunk || preserve)
-        return fail(Code::UnsupportedField,
-                    "bridge VLAN keys (vlan, vlanTrunk, preserveDefaultVlan) are not supported by this "
-                    "version of the bridge plugin");
-    return {};
-}
-
-}  // namespace
-
 netlib::Expected<Config> parse_config(const cni::Request& req) {
     const json& c = req.config;
     Config cfg;
@@ -53,7 +36,7 @@ netlib::Expected<Config> parse_config(const cni::Request& req) {
     cfg.enable_dad = NETLIB_TRY(cni::get_bool(c, "enabledad", false));
     cfg.port_isolation = NETLIB_TRY(cni::get_bool(c, "portIsolation", false));
     cfg.disable_container_interface = NETLIB_TRY(cni::get_bool(c, "disableContainerInterface", false));
-    NETLIB_TRYV(refuse_vlan_keys(c));
+    NETLIB_TRYV(parse_vlan_keys(c, cfg));
     if (auto ipam = c.find("ipam"); ipam != c.end() && !ipam->is_null()) {
         if (!ipam->is_object()) return fail(Code::InvalidConfig, "config key \"ipam\" must be an object");
         cfg.ipam_type = NETLIB_TRY(cni::get_string(*ipam, "type"));

@@ -2,6 +2,7 @@
 #include <cerrno>
 
 #include "bridge_steps.hpp"
+#include "netlib/netlink/bridge_vlan.hpp"
 #include "netlib/netlink/mac.hpp"
 #include "netlib/sys/sysctl.hpp"
 
@@ -38,6 +39,8 @@ Expected<nl::LinkInfo> ensure_bridge(nl::Socket& host, const Config& cfg) {
         if (!existing) return fail(Code::Kernel, "bridge \"" + cfg.bridge + "\" vanished right after creation");
     }
     auto br = NETLIB_TRY(verify_bridge(*existing));
+    // Also on an existing bridge found without it: VLAN entries on ports need it to act.
+    if (cfg.vlan_filtering()) NETLIB_TRYV(nl::set_bridge_vlan_filtering(host, br.index, true));
     if (cfg.promisc_mode && !(br.flags & IFF_PROMISC)) NETLIB_TRYV(nl::set_promisc(host, br.index, true));
     if (!br.up) NETLIB_TRYV(nl::set_up(host, br.index));
     return br;
@@ -73,6 +76,7 @@ Expected<> attach_host_veth(nl::Socket& host, const Config& cfg, const nl::LinkI
     NETLIB_TRYV(nl::set_master(host, veth.index, br.index));
     if (cfg.hairpin_mode || cfg.port_isolation)
         NETLIB_TRYV(nl::set_bridge_port(host, veth.index, {.hairpin = cfg.hairpin_mode, .isolated = cfg.port_isolation}));
+    NETLIB_TRYV(set_port_vlans(host, cfg, veth.index));
     // Router advertisements from the container must not configure the host side. Absent
     // when IPv6 is disabled, which is fine.
     (void)netlib::sys::sysctl_set("net/ipv6/conf/" + veth.name + "/accept_ra", "0");

@@ -58,7 +58,7 @@ if [ -z "$accel" ]; then
 fi
 
 args=; [ $# -gt 0 ] && args=$(printf ' %q' "$@")
-guest="cd $(printf %q "$build") && NETRUN_REQUIRE_KERNEL_FEATURES=1 ctest -L vm -LE vmrunner --output-on-failure --no-tests=error${args}"
+guest="cd $(printf %q "$build") && NETRUN_REQUIRE_KERNEL_FEATURES=1 ctest -j2 -L vm -LE vmrunner --output-on-failure --no-tests=error${args}"
 say "booting $(basename "$tree") ($accel, 2 vCPUs, 1 GiB)"
 rc=0; boot "$accel" "$limit" "$guest" || rc=$?
 say "guest ctest exit status $rc; wall time $(awk -v s="$start" -v e="$(date +%s.%N)" "BEGIN{printf \"%.1f\", e-s}") s"

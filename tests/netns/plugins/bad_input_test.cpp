@@ -91,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"bad container id", [](Call& c, json&) { c.container_id = "has space"; }, 4, "has space"},
         Case{"missing netns env", [](Call& c, json&) { c.env_override["CNI_NETNS"] = std::nullopt; }, 4, "CNI_NETNS"},
         Case{"unsupported version", [](Call&, json& j) { j["cniVersion"] = "0.2.0"; }, 1, "0.2.0"},
-        Case{"vlan key", [](Call&, json& j) { j["vlan"] = 100; }, 2, "vlan"},
+        Case{"vlan out of range", [](Call&, json& j) { j["vlan"] = 4095; }, 7, "vlan"},
         Case{"bad mac arg", [](Call& c, json&) { c.args = "MAC=01:00:5e:00:00:01"; }, 7, "01:00:5e:00:00:01"},
         Case{"malformed json", [](Call& c, json& j) { (void)c; j = "not an object"; }, 6, "object"},
         Case{"masq backend bad", [](Call&, json& j) { j["ipMasqBackend"] = "pf"; }, 7, "ipMasqBackend"}));
