@@ -1,0 +1,55 @@
+#include "config.hpp"
+
+#include <cctype>
+
+#include "netlib/cni/config_fields.hpp"
+
+namespace firewall {
+
+using netlib::Code;
+using netlib::Expected;
+using netlib::fail;
+
+namespace {
+
+// iptables chain names: at most 28 characters; we also keep to a conservative character set
+// so a name can never inject words into a restore batch.
+bool valid_chain_name(const std::string& n) {
+    if (n.empty() || n.size() > 28 || n[0] == '-') return false;
+    for (unsigned char c : n)
+        if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+    return true;
+}
+
+}  // namespace
+
+Expected<Config> parse_config(const netlib::cni::Request& req) {
+    const auto& cfg = req.config;
+    Config c;
+    auto backend = NETLIB_TRY(netlib::cni::get_string(cfg, "backend", "iptables"));
+    if (backend == "firewalld")
+        return fail(Code::InvalidConfig,
+                    "backend \"firewalld\" is not supported: no firewalld here; use \"iptables\"");
+    if (backend != "iptables" && !backend.empty())
+        return fail(Code::InvalidConfig,
+                    "unknown backend \"" + backend + "\" (supported: \"iptables\")");
+    c.admin_chain =
+        NETLIB_TRY(netlib::cni::get_string(cfg, "iptablesAdminChainName", c.admin_chain));
+    if (!valid_chain_name(c.admin_chain) || c.admin_chain == "CNI-FORWARD")
+        return fail(Code::InvalidConfig,
+                    "invalid \"iptablesAdminChainName\" \"" + c.admin_chain +
+                        "\" (1-28 characters of A-Z a-z 0-9 - _ ., not CNI-FORWARD)");
+    auto policy = NETLIB_TRY(netlib::cni::get_string(cfg, "ingressPolicy", "open"));
+    if (policy == "open" || policy.empty())
+        c.ingress = IngressPolicy::Open;
+    else if (policy == "same-bridge")
+        c.ingress = IngressPolicy::SameBridge;
+    else if (policy == "isolated")
+        c.ingress = IngressPolicy::Isolated;
+    else
+        return fail(Code::InvalidConfig,
+                    "unknown \"ingressPolicy\" \"" + policy + "\" (open, same-bridge or isolated)");
+    return c;
+}
+
+}  // namespace firewall

@@ -1,0 +1,5 @@
+#include "firewall.hpp"
+
+int main() {
+    return netlib::cni::plugin_main(firewall::plugin());
+}

@@ -1,0 +1,5 @@
+#include "tuning.hpp"
+
+int main() {
+    return netlib::cni::plugin_main(tuning::plugin());
+}

@@ -1,0 +1,6 @@
+#pragma once
+#include "netlib/cni/skel.hpp"
+
+namespace tuning {
+netlib::cni::Plugin plugin();
+}
