@@ -29,10 +29,13 @@ Expected<Config> parse_config(const netlib::cni::Request& req) {
     auto backend = NETLIB_TRY(netlib::cni::get_string(cfg, "backend", "iptables"));
     if (backend == "firewalld")
         return fail(Code::InvalidConfig,
-                    "backend \"firewalld\" is not supported: no firewalld here; use \"iptables\"");
-    if (backend != "iptables" && !backend.empty())
+                    "backend \"firewalld\" is not supported: no firewalld here; use \"iptables\" "
+                    "or \"nftables\"");
+    if (backend == "nftables")
+        c.backend = Backend::Nftables;
+    else if (backend != "iptables" && !backend.empty())
         return fail(Code::InvalidConfig,
-                    "unknown backend \"" + backend + "\" (supported: \"iptables\")");
+                    "unknown backend \"" + backend + "\" (supported: \"iptables\", \"nftables\")");
     c.admin_chain =
         NETLIB_TRY(netlib::cni::get_string(cfg, "iptablesAdminChainName", c.admin_chain));
     if (!valid_chain_name(c.admin_chain) || c.admin_chain == "CNI-FORWARD")
@@ -49,6 +52,9 @@ Expected<Config> parse_config(const netlib::cni::Request& req) {
     else
         return fail(Code::InvalidConfig,
                     "unknown \"ingressPolicy\" \"" + policy + "\" (open, same-bridge or isolated)");
+    if (c.backend == Backend::Nftables && c.ingress != IngressPolicy::Open)
+        return fail(Code::InvalidConfig,
+                    "ingressPolicy \"" + policy + "\" needs backend \"iptables\"");
     return c;
 }
 

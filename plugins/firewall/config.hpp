@@ -1,6 +1,6 @@
 #pragma once
 // firewall's configuration (the reference's keys: backend, iptablesAdminChainName,
-// ingressPolicy). Only the iptables backend exists here; firewalld is refused.
+// ingressPolicy) plus our backend "nftables"; firewalld is refused.
 #include <string>
 
 #include "netlib/cni/skel.hpp"
@@ -9,8 +9,10 @@
 namespace firewall {
 
 enum class IngressPolicy { Open, SameBridge, Isolated };
+enum class Backend { Iptables, Nftables };
 
 struct Config {
+    Backend backend = Backend::Iptables;
     std::string admin_chain = "CNI-ADMIN";
     IngressPolicy ingress = IngressPolicy::Open;
 };

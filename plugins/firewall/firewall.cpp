@@ -5,6 +5,7 @@
 
 #include "config.hpp"
 #include "iptables_backend.hpp"
+#include "nft_backend.hpp"
 
 namespace firewall {
 
@@ -35,6 +36,11 @@ Expected<Target> target_of(const cni::Request& req, const Config& cfg) {
 Expected<cni::Result> add(const cni::Request& req) {
     auto cfg = NETLIB_TRY(parse_config(req));
     auto t = NETLIB_TRY(target_of(req, cfg));
+    if (cfg.backend == Backend::Nftables) {
+        NETLIB_TRYV(
+            NftBackend(req.container_id, req.ifname).add(t));  // one transaction: nothing to undo
+        return *req.prev_result;
+    }
     IptablesBackend backend(cfg);
     // Each family is one atomic batch; if a later family fails, take back the earlier one's
     // per-container rules (the shared chains and jumps stay, as after any DEL).
@@ -47,6 +53,7 @@ Expected<cni::Result> add(const cni::Request& req) {
 
 Expected<> del(const cni::Request& req) {
     auto cfg = NETLIB_TRY(parse_config(req));
+    if (cfg.backend == Backend::Nftables) return NftBackend(req.container_id, req.ifname).del();
     if (!req.prev_result) return {};    // nothing tells us which rules were ours
     cfg.ingress = IngressPolicy::Open;  // isolation chains are shared by every bridge: kept
     return IptablesBackend(cfg).del(NETLIB_TRY(target_of(req, cfg)));
@@ -55,7 +62,16 @@ Expected<> del(const cni::Request& req) {
 Expected<> check(const cni::Request& req) {
     auto cfg = NETLIB_TRY(parse_config(req));
     auto t = NETLIB_TRY(target_of(req, cfg));
+    if (cfg.backend == Backend::Nftables) return NftBackend(req.container_id, req.ifname).check(t);
     return IptablesBackend(cfg).check(t);
+}
+
+// Only the nftables backend can tell attachments apart without prevResult; the iptables
+// rules carry no owner, as in the reference, so GC leaves them alone.
+Expected<> gc(const cni::Request& req) {
+    auto cfg = NETLIB_TRY(parse_config(req));
+    if (cfg.backend != Backend::Nftables) return {};
+    return NftBackend::gc(req.valid_attachments);
 }
 
 }  // namespace
@@ -66,7 +82,7 @@ cni::Plugin plugin() {
                        .del = del,
                        .check = check,
                        .status = {},
-                       .gc = {},
+                       .gc = gc,
                        .known_args = {}};
 }
 

@@ -263,3 +263,83 @@ TEST_F(Firewall, InteropWithReferencePlugin) {
     EXPECT_EQ(chain_rules("CNI-FORWARD").size(), 1u)
         << "reference DEL removes our per-container rules";
 }
+
+namespace {
+// (comment, rule text) of every rule in our nftables forward chain, from `nft -j`.
+std::vector<std::pair<std::string, std::string>> nft_rules() {
+    std::vector<std::pair<std::string, std::string>> v;
+    auto j =
+        json::parse(capture("nft -j list table inet netrun_firewall 2>/dev/null"), nullptr, false);
+    if (!j.is_object()) return v;
+    for (const auto& item : j["nftables"])
+        if (item.contains("rule"))
+            v.emplace_back(item["rule"].value("comment", ""), item["rule"]["expr"].dump());
+    return v;
+}
+}  // namespace
+
+TEST_F(Firewall, NftablesBackendTagsRulesForDelCheckGc) {
+    auto prev = attach("n1", "nf1", "fwbr5", "10.75.0.0/24");
+    const std::string ip = ip_of(prev);
+    json be = {{"backend", "nftables"}};
+    auto r = testcni::run(fw_call("n1", "nf1"), fw_conf(prev, be));
+    ASSERT_TRUE(r.ok()) << r.out;
+    EXPECT_EQ(r.json["ips"], prev["ips"]);
+    ASSERT_TRUE(
+        testcni::run(fw_call("n1", "nf1"), fw_conf(prev, be)).ok());  // repeated ADD: still 2 rules
+    auto rules = nft_rules();
+    ASSERT_EQ(rules.size(), 2u);
+    for (const auto& [tag, text] : rules) {
+        EXPECT_EQ(tag, "nf1/eth0");
+        EXPECT_NE(text.find(ip), std::string::npos) << text;
+        EXPECT_NE(text.find("accept"), std::string::npos) << text;
+    }
+    EXPECT_NE(rules[0].second.find("established"), std::string::npos) << rules[0].second;
+    auto chain = json::parse(capture("nft -j list chain inet netrun_firewall forward"));
+    bool hooked = false;
+    for (const auto& item : chain["nftables"])
+        if (item.contains("chain")) hooked = item["chain"].value("hook", "") == "forward";
+    EXPECT_TRUE(hooked);
+    EXPECT_TRUE(chain_rules("CNI-FORWARD").empty())
+        << "the nftables backend must not create iptables rules";
+
+    Call chk = fw_call("n1", "nf1", "CHECK");
+    EXPECT_TRUE(testcni::run(chk, fw_conf(prev, be)).ok());
+    auto handles = json::parse(capture("nft -j -a list chain inet netrun_firewall forward"));
+    for (const auto& item : handles["nftables"])
+        if (item.contains("rule")) {
+            sh("nft delete rule inet netrun_firewall forward handle " +
+               std::to_string(item["rule"]["handle"].get<int>()));
+            break;
+        }
+    EXPECT_EQ(testcni::run(chk, fw_conf(prev, be)).code(), 106);
+
+    // GC keeps valid attachments' rules and removes the rest.
+    ASSERT_TRUE(testcni::run(fw_call("n1", "nf1"), fw_conf(prev, be)).ok());
+    auto other = attach("n2", "nf2", "fwbr5", "10.75.0.0/24");
+    ASSERT_TRUE(testcni::run(fw_call("n2", "nf2"), fw_conf(other, be)).ok());
+    ASSERT_EQ(nft_rules().size(), 4u);
+    json gc = {{"cniVersion", "1.1.0"},
+               {"name", "fwnet"},
+               {"type", "firewall"},
+               {"backend", "nftables"},
+               {"cni.dev/valid-attachments", {{{"containerID", "nf2"}, {"ifname", "eth0"}}}}};
+    Call g{.plugin = "firewall", .command = "GC"};
+    auto gr = testcni::run(g, gc);
+    ASSERT_TRUE(gr.ok()) << gr.out;
+    rules = nft_rules();
+    ASSERT_EQ(rules.size(), 2u);
+    EXPECT_EQ(rules[0].first, "nf2/eth0");
+
+    Call del = fw_call("n2", "nf2", "DEL");
+    ASSERT_TRUE(testcni::run(del, fw_conf(other, be)).ok());
+    EXPECT_TRUE(nft_rules().empty());
+    EXPECT_TRUE(testcni::run(del, fw_conf(other, be)).ok());  // DEL twice
+    sh("nft delete table inet netrun_firewall");
+    EXPECT_TRUE(testcni::run(del, fw_conf(other, be)).ok());  // table gone
+    auto bad =
+        testcni::run(fw_call("n1", "nf1"),
+                     fw_conf(prev, {{"backend", "nftables"}, {"ingressPolicy", "same-bridge"}}));
+    EXPECT_EQ(bad.code(), 7) << bad.out;
+    EXPECT_TRUE(nft_rules().empty());
+}
