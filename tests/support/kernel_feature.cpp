@@ -73,7 +73,8 @@ std::string missing_bridge_vlan_filtering() {
     d.put_strz(IFLA_IFNAME, name);
     (void)sock->request(d, "delete probe bridge");  // also when only the flag was refused
     if (r) return {};
-    if (r.error().sys_errno == EOPNOTSUPP) return missing_feature_reason("bridge VLAN filtering", EOPNOTSUPP);
+    if (r.error().sys_errno == EOPNOTSUPP)
+        return missing_feature_reason("bridge VLAN filtering", EOPNOTSUPP);
     return "bridge VLAN filtering probe failed: " + r.error().msg;
 }
 

@@ -21,6 +21,10 @@ mount -t overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work overlay /
 for d in proc sys dev run tmp; do mkdir -p /newroot/$d; done
 mount -t proc proc /newroot/proc; mount -t sysfs sys /newroot/sys; mount -t devtmpfs dev /newroot/dev
 mount -t cgroup2 cgroup2 /newroot/sys/fs/cgroup   # the runner's sandbox tests need cgroup v2
+# What systemd does on a normal host: every controller available to child cgroups.
+for c in $(cat /newroot/sys/fs/cgroup/cgroup.controllers); do
+  echo "+$c" >/newroot/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+done
 mount -t tmpfs tmp /newroot/run; mount -t tmpfs tmp /newroot/tmp
 mkdir -p /newroot/dev/pts /newroot/dev/shm; mount -t devpts pts /newroot/dev/pts; mount -t tmpfs shm /newroot/dev/shm
 mkdir -p /newroot/var/lib/cni; mount -t tmpfs tmp /newroot/var/lib/cni

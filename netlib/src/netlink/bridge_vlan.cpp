@@ -16,7 +16,8 @@ namespace netlib::netlink {
 namespace {
 
 std::string vid_text(const PortVlan& v) {
-    return v.vid_end > v.vid ? std::to_string(v.vid) + "-" + std::to_string(v.vid_end) : std::to_string(v.vid);
+    return v.vid_end > v.vid ? std::to_string(v.vid) + "-" + std::to_string(v.vid_end)
+                             : std::to_string(v.vid);
 }
 
 void put_vlan_info(Message& m, std::uint16_t flags, std::uint16_t vid) {
@@ -30,7 +31,8 @@ Message port_vlan_message(std::uint16_t type, int port_index, const PortVlan& v)
     Message m(type, 0);
     detail::put_ifinfo(m, port_index, AF_BRIDGE);
     auto* spec = m.nest_start(IFLA_AF_SPEC);
-    std::uint16_t flags = (v.pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (v.untagged ? BRIDGE_VLAN_INFO_UNTAGGED : 0);
+    std::uint16_t flags =
+        (v.pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (v.untagged ? BRIDGE_VLAN_INFO_UNTAGGED : 0);
     if (v.vid_end > v.vid) {
         put_vlan_info(m, flags | BRIDGE_VLAN_INFO_RANGE_BEGIN, v.vid);
         put_vlan_info(m, flags | BRIDGE_VLAN_INFO_RANGE_END, v.vid_end);
@@ -43,7 +45,8 @@ Message port_vlan_message(std::uint16_t type, int port_index, const PortVlan& v)
 
 int parse_af_spec_attr(const nlattr* a, void* data) {
     auto* out = static_cast<std::vector<PortVlan>*>(data);
-    if (mnl_attr_get_type(a) != IFLA_BRIDGE_VLAN_INFO || mnl_attr_get_payload_len(a) < sizeof(bridge_vlan_info))
+    if (mnl_attr_get_type(a) != IFLA_BRIDGE_VLAN_INFO ||
+        mnl_attr_get_payload_len(a) < sizeof(bridge_vlan_info))
         return MNL_CB_OK;
     const auto* info = static_cast<const bridge_vlan_info*>(mnl_attr_get_payload(a));
     out->push_back({.vid = info->vid,
@@ -71,8 +74,9 @@ Expected<> set_bridge_vlan_filtering(Socket& s, int bridge_index, bool on) {
     m.nest_end(info);
     auto r = s.request(m, "set bridge vlan_filtering");
     if (!r && r.error().sys_errno == EOPNOTSUPP)
-        return fail(Code::Kernel, "this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): "
-                                  "the vlan/vlanTrunk keys cannot be used here");
+        return fail(Code::Kernel,
+                    "this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): "
+                    "the vlan/vlanTrunk keys cannot be used here");
     return r;
 }
 

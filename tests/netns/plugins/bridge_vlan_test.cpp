@@ -16,7 +16,9 @@ using testcni::sh;
 namespace {
 
 struct Netns {
-    explicit Netns(std::string n) : name(std::move(n)), path("/run/netns/" + name) { sh("ip netns add " + name); }
+    explicit Netns(std::string n) : name(std::move(n)), path("/run/netns/" + name) {
+        sh("ip netns add " + name);
+    }
     ~Netns() { sh("ip netns del " + name + " 2>/dev/null || true"); }
     std::string name, path;
 };
@@ -37,18 +39,25 @@ std::string ip_of(const json& result) {
     return a.substr(0, a.find('/'));
 }
 
-std::string host_port(const json& result) { return result["interfaces"][1]["name"]; }
+std::string host_port(const json& result) {
+    return result["interfaces"][1]["name"];
+}
 
 // `bridge -j vlan show dev PORT` as {vid -> "pvid,untagged" flags text}.
 std::map<int, std::string> port_vlans(const std::string& port) {
     std::map<int, std::string> out;
-    auto j = json::parse(netrun_test::run_process({"/usr/sbin/bridge", "-j", "vlan", "show", "dev", port}).out, nullptr, false);
+    auto j = json::parse(
+        netrun_test::run_process({"/usr/sbin/bridge", "-j", "vlan", "show", "dev", port}).out,
+        nullptr, false);
     if (!j.is_array()) return out;
     for (const auto& p : j)
         for (const auto& v : p.value("vlans", json::array())) {
             std::string flags;
-            for (const auto& f : v.value("flags", json::array())) flags += (flags.empty() ? "" : ",") + f.get<std::string>();
-            for (int id = v["vlan"].get<int>(); id <= v.value("vlanEnd", v["vlan"].get<int>()); ++id) out[id] = flags;
+            for (const auto& f : v.value("flags", json::array()))
+                flags += (flags.empty() ? "" : ",") + f.get<std::string>();
+            for (int id = v["vlan"].get<int>(); id <= v.value("vlanEnd", v["vlan"].get<int>());
+                 ++id)
+                out[id] = flags;
         }
     return out;
 }
@@ -62,7 +71,8 @@ TEST(BridgeVlan, AccessPortsIsolateVlans) {
     ASSERT_TRUE(ra.ok()) << ra.out << ra.err;
     auto rb = testcni::run(call("ADD", b, "vb"), conf({{"vlan", 10}}));
     ASSERT_TRUE(rb.ok()) << rb.out << rb.err;
-    auto rc = testcni::run(call("ADD", c, "vc"), conf({{"vlan", 20}, {"preserveDefaultVlan", false}}));
+    auto rc =
+        testcni::run(call("ADD", c, "vc"), conf({{"vlan", 20}, {"preserveDefaultVlan", false}}));
     ASSERT_TRUE(rc.ok()) << rc.out << rc.err;
 
     auto br = testcni::ip_json("", {"-d", "link", "show", "vbr0"});
@@ -79,10 +89,18 @@ TEST(BridgeVlan, AccessPortsIsolateVlans) {
     EXPECT_FALSE(testcni::ping(c.name, ip_of(ra.json))) << "vlan 20 must not reach vlan 10";
     EXPECT_FALSE(testcni::ping(a.name, ip_of(rc.json)));
 
-    auto chk = testcni::run(call("CHECK", a, "va"), [&] { auto j = conf({{"vlan", 10}}); j["prevResult"] = ra.json; return j; }());
+    auto chk = testcni::run(call("CHECK", a, "va"), [&] {
+        auto j = conf({{"vlan", 10}});
+        j["prevResult"] = ra.json;
+        return j;
+    }());
     EXPECT_TRUE(chk.ok()) << chk.out;
     sh("bridge vlan del vid 10 dev " + host_port(ra.json));
-    chk = testcni::run(call("CHECK", a, "va"), [&] { auto j = conf({{"vlan", 10}}); j["prevResult"] = ra.json; return j; }());
+    chk = testcni::run(call("CHECK", a, "va"), [&] {
+        auto j = conf({{"vlan", 10}});
+        j["prevResult"] = ra.json;
+        return j;
+    }());
     EXPECT_FALSE(chk.ok()) << "CHECK must notice the port lost its vlan";
     EXPECT_NE(chk.msg().find("VLAN 10"), std::string::npos) << chk.out;
 
@@ -101,9 +119,10 @@ TEST(BridgeVlan, TrunkPortCarriesTaggedRanges) {
     // A bridge that exists without filtering gets it switched on.
     sh("ip link add vbr1 type bridge && ip link set vbr1 up");
     Netns t("vlt");
-    const json keys = {{"vlanTrunk", json::parse(R"([{"id":5},{"minID":100,"maxID":102},{"id":101}])")},
-                       {"preserveDefaultVlan", false},
-                       {"bridge", "vbr1"}};
+    const json keys = {
+        {"vlanTrunk", json::parse(R"([{"id":5},{"minID":100,"maxID":102},{"id":101}])")},
+        {"preserveDefaultVlan", false},
+        {"bridge", "vbr1"}};
     auto r = testcni::run(call("ADD", t, "vt"), conf(keys));
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     auto br = testcni::ip_json("", {"-d", "link", "show", "vbr1"});
