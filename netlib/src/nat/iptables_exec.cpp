@@ -85,7 +85,9 @@ bool Iptables::available(ip::Family f) const {
 
 Expected<std::string> Iptables::save(ip::Family f, std::string_view table) const {
     std::string prog = NETLIB_TRY(resolve(f == ip::Family::V4 ? tools_.save_v4 : tools_.save_v6));
-    auto r = NETLIB_TRY(sys::spawn_capture({prog, "-t", std::string(table)}, current_env(), {}));
+    std::vector<std::string> argv{prog};
+    if (!table.empty()) argv.insert(argv.end(), {"-t", std::string(table)});
+    auto r = NETLIB_TRY(sys::spawn_capture(argv, current_env(), {}));
     if (r.exit_status != 0) {
         return fail(Code::Kernel, "read " + std::string(family_name(f)) + " " + std::string(table) +
                                       " table with " + prog + " (exit " +

@@ -38,7 +38,7 @@ class Iptables {
     // since nothing of it can exist then).
     bool available(ip::Family f) const;
 
-    // `<save> -t <table>`; stdout on success.
+    // `<save> -t <table>` (every table when table is empty); stdout on success.
     Expected<std::string> save(ip::Family f, std::string_view table) const;
 
     // `<restore> --noflush -w 5` fed with batch. Fails with Code::Kernel carrying the

@@ -1,0 +1,112 @@
+#include "netlib/nat/iptables_portmap.hpp"
+
+#include <unistd.h>
+
+#include <optional>
+
+#include "netlib/nat/iptables_portmap_rules.hpp"
+
+namespace netlib::nat {
+
+namespace {
+
+std::string describe(std::string_view network, std::string_view container_id) {
+    return "container \"" + std::string(container_id) + "\" in network \"" + std::string(network) +
+           "\"";
+}
+
+Expected<SavedTable> read_table(const std::string& text, std::string_view table) {
+    return parse_iptables_save(text, table);
+}
+
+}  // namespace
+
+std::vector<ip::Family> IptablesPortmap::families_present() const {
+    std::vector<ip::Family> out;
+    if (ipt_.available(ip::Family::V4)) out.push_back(ip::Family::V4);
+    if (::access("/proc/sys/net/ipv6", F_OK) == 0 && ipt_.available(ip::Family::V6))
+        out.push_back(ip::Family::V6);
+    return out;
+}
+
+Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) {
+    // One save of every table when the raw-table guard is involved, else nat alone.
+    const bool guard = needs_local_guard(req, f);
+    auto text = NETLIB_TRY(ipt_.save(f, guard ? "" : "nat"));
+    auto nat = NETLIB_TRY(read_table(text, "nat"));
+    auto raw = guard ? NETLIB_TRY(read_table(text, "raw")) : SavedTable{};
+    std::string batch = portmap_add_batch(req, f, nat, raw);
+    if (batch.empty()) {
+        // Nothing to publish on f: drop what an earlier ADD of this container left there.
+        return del_family(req.network, req.container_id, f);
+    }
+    return ipt_.restore(f, batch);
+}
+
+Expected<> IptablesPortmap::del_family(std::string_view network, std::string_view container_id,
+                                       ip::Family f) {
+    auto text = NETLIB_TRY(ipt_.save(f, "nat"));
+    auto nat = NETLIB_TRY(read_table(text, "nat"));
+    std::string batch = portmap_del_batch(network, container_id, nat);
+    if (batch.empty()) return {};
+    return ipt_.restore(f, batch);
+}
+
+Expected<> IptablesPortmap::add(const PortmapRequest& req) {
+    const std::string ctx = "publish ports of " + describe(req.network, req.container_id);
+    bool v4_done = false;
+    for (auto f : {ip::Family::V4, ip::Family::V6}) {
+        if (!req.target(f)) continue;
+        auto r = add_family(req, f);
+        if (!r) {
+            // All or nothing: take back the IPv4 half (the caller's DEL mops up the rest).
+            if (v4_done) (void)del_family(req.network, req.container_id, ip::Family::V4);
+            return std::unexpected(with_context(r.error(), ctx));
+        }
+        v4_done = f == ip::Family::V4;
+    }
+    return {};
+}
+
+Expected<> IptablesPortmap::del(std::string_view network, std::string_view container_id) {
+    std::optional<Error> first;
+    for (auto f : families_present()) {
+        auto r = del_family(network, container_id, f);
+        if (!r && !first) first = r.error();
+    }
+    if (first)
+        return std::unexpected(
+            with_context(*first, "remove port mappings of " + describe(network, container_id)));
+    return {};
+}
+
+Expected<> IptablesPortmap::check(const PortmapRequest& req) {
+    for (auto f : {ip::Family::V4, ip::Family::V6}) {
+        // An IPv4-only container has nothing to check on IPv6 (the reference fails here).
+        if (!req.target(f)) continue;
+        auto text = NETLIB_TRY(ipt_.save(f, "nat"));
+        auto nat = NETLIB_TRY(read_table(text, "nat"));
+        NETLIB_TRYV(portmap_check_rules(req, f, nat));
+    }
+    return {};
+}
+
+Expected<> IptablesPortmap::gc(std::string_view network, std::span<const std::string> valid_ids) {
+    std::optional<Error> first;
+    for (auto f : families_present()) {
+        auto r = [&]() -> Expected<> {
+            auto text = NETLIB_TRY(ipt_.save(f, "nat"));
+            auto nat = NETLIB_TRY(read_table(text, "nat"));
+            std::string batch = portmap_gc_batch(network, valid_ids, nat);
+            if (batch.empty()) return {};
+            return ipt_.restore(f, batch);
+        }();
+        if (!r && !first) first = r.error();
+    }
+    if (first)
+        return std::unexpected(with_context(
+            *first, "garbage-collect port mappings of network \"" + std::string(network) + "\""));
+    return {};
+}
+
+}  // namespace netlib::nat
