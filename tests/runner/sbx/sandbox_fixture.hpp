@@ -87,4 +87,18 @@ inline bool cgroup_gone(const std::string& id) {
            ::access(("/sys/fs/cgroup/netrun/" + id).c_str(), F_OK) != 0;
 }
 
+// The harness gave the test process a fresh sysfs (for its private netns), which hides the
+// cgroup mounts: mount the host's hierarchies again, as they are in PID 1's namespace.
+inline void remount_host_cgroups() {
+    sh("mount -t tmpfs cgroup_root /sys/fs/cgroup && "
+       "awk '{for(i=1;i<=NF;i++) if($i==\"-\") {print $5, $(i+1), $(i+3)}}' /proc/1/mountinfo | "
+       "while read mp type opts; do case \"$type:$mp\" in cgroup:/sys/fs/cgroup/*|cgroup2:/sys/fs/cgroup*) "
+       "mkdir -p $mp && mount -t $type -o $opts cgroup $mp;; esac; done");
+}
+
+class HostCgroups : public ::testing::Environment {
+public:
+    void SetUp() override { remount_host_cgroups(); }
+};
+
 }  // namespace sbxtest

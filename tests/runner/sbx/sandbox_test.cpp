@@ -23,18 +23,7 @@ using namespace sbxtest;
 
 namespace {
 
-// The harness gave this process a fresh sysfs (for its private netns), which hides the
-// cgroup mounts: mount the host's hierarchies again, as they are in PID 1's namespace.
-class CgroupMounts : public ::testing::Environment {
-public:
-    void SetUp() override {
-        sh("mount -t tmpfs cgroup_root /sys/fs/cgroup && "
-           "awk '{for(i=1;i<=NF;i++) if($i==\"-\") {print $5, $(i+1), $(i+3)}}' /proc/1/mountinfo | "
-           "while read mp type opts; do case \"$type:$mp\" in cgroup:/sys/fs/cgroup/*|cgroup2:/sys/fs/cgroup*) "
-           "mkdir -p $mp && mount -t $type -o $opts cgroup $mp;; esac; done");
-    }
-};
-const auto* const kCgroupMounts = ::testing::AddGlobalTestEnvironment(new CgroupMounts);
+const auto* const kCgroupMounts = ::testing::AddGlobalTestEnvironment(new HostCgroups);
 
 }  // namespace
 
