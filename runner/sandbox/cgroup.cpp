@@ -118,8 +118,11 @@ Expected<std::string> create_cgroup(const std::string& id, const Resources& res)
     if (auto v2 = v2_root(); !v2.empty()) {
         std::string parent = v2 + "/netrun";
         NETLIB_TRYV(netlib::sys::mkdir_p(parent));
-        (void)write(v2, "cgroup.subtree_control", "+memory +pids +cpu +cpuset");
-        (void)write(parent, "cgroup.subtree_control", "+memory +pids +cpu +cpuset");
+        // One controller per write: the kernel refuses a whole list if one is unavailable.
+        for (const char* c : {"+memory", "+pids", "+cpu", "+cpuset"}) {
+            (void)write(v2, "cgroup.subtree_control", c);
+            (void)write(parent, "cgroup.subtree_control", c);
+        }
         joined = parent + "/" + id;
         if (::mkdir(joined.c_str(), 0755) != 0) return netlib::fail_errno(Code::Kernel, "create cgroup " + joined, errno);
         if (auto r = apply_v2(joined, res); !r) return cleanup(), std::unexpected(r.error());
