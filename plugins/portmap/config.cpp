@@ -84,14 +84,18 @@ nat::PortmapRequest make_request(const Config& cfg, const netlib::cni::Request& 
                           .container_id = req.container_id,
                           .container_ips = {},
                           .mappings = {},
+                          .host_ifaces = {},
                           .snat = cfg.snat,
                           .masq_all = cfg.masq_all,
                           .mark_masq_bit = cfg.mark_masq_bit,
                           .external_setmark_chain = cfg.external_setmark_chain,
                           .conditions_v4 = cfg.conditions_v4,
                           .conditions_v6 = cfg.conditions_v6};
-    if (req.prev_result)
+    if (req.prev_result) {
         for (const auto& ip : req.prev_result->ips) r.container_ips.push_back(ip.address);
+        for (const auto& i : req.prev_result->interfaces)
+            if (i.sandbox.empty() && !i.name.empty()) r.host_ifaces.push_back(i.name);
+    }
     for (const auto& m : cfg.mappings)
         if (!m.host_ip || r.target(m.host_ip->family())) r.mappings.push_back(m);
     return r;

@@ -2,24 +2,25 @@
 
 #include "netlib/nat/iptables_exec.hpp"
 #include "netlib/nat/iptables_portmap.hpp"
+#include "netlib/nat/nft_portmap.hpp"
 #include "netlib/nat/portmap.hpp"
 
 namespace netlib::nat {
 
 Expected<std::unique_ptr<PortmapBackend>> make_portmap_backend(std::string_view name) {
     if (name == "iptables") return std::make_unique<IptablesPortmap>();
-    if (name == "nftables")
-        return fail(Code::UnsupportedField, "backend \"nftables\": not implemented yet");
+    if (name == "nftables") return std::make_unique<NftPortmap>();
     if (!name.empty())
         return fail(Code::InvalidConfig, "backend \"" + std::string(name) +
                                              "\": unknown (want \"iptables\" or \"nftables\")");
     if (find_program("iptables-restore")) return std::make_unique<IptablesPortmap>();
-    return fail(Code::PluginExec, "select port mapping backend: iptables-restore not found");
+    return std::make_unique<NftPortmap>();
 }
 
 std::vector<std::unique_ptr<PortmapBackend>> all_portmap_backends() {
     std::vector<std::unique_ptr<PortmapBackend>> out;
     if (find_program("iptables-restore")) out.push_back(std::make_unique<IptablesPortmap>());
+    out.push_back(std::make_unique<NftPortmap>());
     return out;
 }
 

@@ -76,6 +76,8 @@ TEST_P(Paths, Ipv6EveryPathButLocalhost) {
     Server udp(c1.netns, AF_INET6, true, 53, "c1-udp6");
     auto r = topo.portmap("ADD", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
     ASSERT_TRUE(r.ok()) << r.out << r.err;
+    // The bridge's IPv6 gateway address is usable once DAD is over.
+    testcni::sh("for i in $(seq 50); do ip -6 addr show dev pm0 tentative | grep -q inet6 || break; sleep 0.1; done");
     EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV6, 8080), "c1-tcp6") << "(a)";
     EXPECT_EQ(tcp_ask("", pmtest::kHostV6, 8080), "c1-tcp6") << "(b)";
     EXPECT_EQ(tcp_ask(c2.netns, pmtest::kHostV6, 8080), "c1-tcp6") << "(d)";
@@ -177,6 +179,6 @@ TEST_P(Paths, GcRemovesAttachmentsNotListed) {
     EXPECT_TRUE(has_state_of("c2")) << s;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, Paths, ::testing::Values("iptables"));
+INSTANTIATE_TEST_SUITE_P(Backends, Paths, ::testing::Values("iptables", "nftables"));
 
 }  // namespace

@@ -32,6 +32,9 @@ struct PortmapRequest {
     // neighbours on the bridge) are masqueraded so the replies come back through the host.
     std::vector<ip::Net> container_ips;
     std::vector<PortMapping> mappings;
+    // Host-side interfaces towards the container (prevResult interfaces without sandbox):
+    // nftables masquerades DNAT'd connections that came in on them (hairpin, neighbours).
+    std::vector<std::string> host_ifaces;
     bool snat = true;       // masquerade hairpin and localhost traffic so replies come back
     bool masq_all = false;  // masquerade every connection to a published port
     int mark_masq_bit = 13;
