@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <cstdio>
+
 #include "sockets.hpp"
 #include "topology.hpp"
 
@@ -177,6 +179,35 @@ TEST_P(Paths, GcRemovesAttachmentsNotListed) {
     auto s = pmtest::nat_state();
     EXPECT_FALSE(has_state_of("c1")) << s;
     EXPECT_TRUE(has_state_of("c2")) << s;
+}
+
+int conntrack_entries(int port) {
+    FILE* f = std::fopen("/proc/net/nf_conntrack", "r");
+    if (!f) return -1;
+    char line[1024];
+    int n = 0;
+    const std::string needle = "dport=" + std::to_string(port) + " ";
+    while (std::fgets(line, sizeof line, f))
+        if (std::string(line).find(needle) != std::string::npos) ++n;
+    std::fclose(f);
+    return n;
+}
+
+TEST_P(Paths, UdpConntrackFlushedOnAddAndDel) {
+    pmtest::Topology topo(GetParam());
+    const auto& c1 = topo.attach("c1");
+    Server udp(c1.netns, AF_INET, true, 53, "c1-udp");
+    // A flow to the port before it is published (conntrack on, as on any host with NAT):
+    // its entry would keep later datagrams from being DNATed until it times out.
+    testcni::sh("nft add table ip pmtest_ct && nft add chain ip pmtest_ct c '{ type filter hook input priority 0; }' && nft add rule ip pmtest_ct c ct state new counter");
+    EXPECT_EQ(udp_ask(topo.outside(), pmtest::kHostV4, 5353), std::nullopt);
+    ASSERT_GT(conntrack_entries(5353), 0) << "no conntrack entry to start with";
+    auto r = topo.portmap("ADD", "c1", json::array({mapping(5353, 53, "udp")}));
+    ASSERT_TRUE(r.ok()) << r.out;
+    EXPECT_EQ(udp_ask(topo.outside(), pmtest::kHostV4, 5353), "c1-udp") << "stale entry not flushed on ADD";
+    ASSERT_TRUE(topo.portmap("DEL", "c1", json::array({mapping(5353, 53, "udp")})).ok());
+    EXPECT_EQ(conntrack_entries(5353), 0) << "entries left after DEL";
+    testcni::sh("nft delete table ip pmtest_ct");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Paths, ::testing::Values("iptables", "nftables"));
