@@ -145,12 +145,16 @@ Expected<> NftPortmap::add(const PortmapRequest& req) {
     for (const auto& e : elems) record += e.set + "\t" + e.key + "\n";
     // Recorded before the transaction: a crash after it leaves elements DEL can find.
     NETLIB_TRYV(sys::write_file_atomic(path, record, 0600));
-    std::string script = base_script();
+    std::string script;
     const std::string comment = " comment \"" + owner_tag(req.network, req.container_id) + "\"";
     for (const auto& e : elems)
         script += "add element " + kT + " " + e.set + " { " + e.key + comment +
                   (e.value.empty() ? "" : " : " + e.value) + " }\n";
+    // Elements alone when the table is there: rewriting base chains makes the kernel wait
+    // for an RCU grace period (~10 ms here). Failing that (first ADD, table removed), the
+    // fixed part and the elements go in one transaction.
     auto r = nft.run(script, what);
+    if (!r) r = nft.run(base_script() + script, what);
     if (!r) ::unlink(path.c_str());
     return r;
 }
