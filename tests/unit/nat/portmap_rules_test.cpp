@@ -1,0 +1,141 @@
+// Port-mapping rule generation without root: the iptables batches (nat + raw guard), their
+// inverse for DEL/GC, CHECK against a saved table, and the nftables elements.
+#include <gtest/gtest.h>
+
+#include "netlib/nat/iptables_portmap_rules.hpp"
+#include "netlib/nat/nft_portmap.hpp"
+
+using namespace netlib;
+using namespace netlib::nat;
+
+namespace {
+
+PortmapRequest request() {
+    PortmapRequest r;
+    r.network = "net";
+    r.container_id = "ctr";
+    r.container_ips = {*ip::Net::parse("10.22.0.5/24"), *ip::Net::parse("fd22::5/64")};
+    r.host_ifaces = {"cni0"};
+    r.mappings = {{.host_port = 8080, .container_port = 80, .protocol = "tcp", .host_ip = std::nullopt},
+                  {.host_port = 5353, .container_port = 53, .protocol = "udp", .host_ip = ip::Addr::parse("192.168.1.1")}};
+    return r;
+}
+
+SavedTable parse(const std::string& batch, const std::string& table) {
+    // A batch replayed as iptables-save output: what the kernel would hold afterwards
+    // (deletes aside), good enough for CHECK and DEL round trips.
+    std::string text;
+    for (std::size_t pos = 0; pos < batch.size();) {
+        auto nl = batch.find('\n', pos);
+        std::string line = batch.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.starts_with("-D ")) continue;
+        text += line + "\n";
+    }
+    return *parse_iptables_save(text, table);
+}
+
+int count(const std::string& hay, const std::string& needle) {
+    int n = 0;
+    for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST(PortmapRules, AddBatchOnEmptyTablesCreatesBaseChainsGuardAndContainerChain) {
+    auto b = portmap_add_batch(request(), ip::Family::V4, {}, {});
+    const auto chain = dnat_chain_name("net", "ctr");
+    EXPECT_EQ(chain.size(), 28u);
+    EXPECT_NE(b.find(":CNI-HOSTPORT-DNAT - [0:0]"), std::string::npos) << b;
+    EXPECT_NE(b.find("-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"), std::string::npos);
+    EXPECT_NE(b.find("-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"), std::string::npos);
+    EXPECT_NE(b.find("--set-xmark 0x2000/0x2000"), std::string::npos);
+    EXPECT_NE(b.find("-A " + chain + " -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.22.0.5:80"), std::string::npos) << b;
+    EXPECT_NE(b.find("-A " + chain + " -d 192.168.1.1/32 -p udp -m udp --dport 5353 -j DNAT --to-destination 10.22.0.5:53"), std::string::npos) << b;
+    EXPECT_NE(b.find("-s 10.22.0.0/24 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK"), std::string::npos) << b;
+    EXPECT_NE(b.find("-s 127.0.0.1/32 -p tcp"), std::string::npos);
+    EXPECT_NE(b.find("*raw\n:CNI-HOSTPORT-LOCALGUARD"), std::string::npos);
+    EXPECT_NE(b.find("--comment \"dnat name: \\\"net\\\" id: \\\"ctr\\\"\" -m multiport --dports 8080 -j " + chain), std::string::npos) << b;
+}
+
+TEST(PortmapRules, Ipv6SkipsTheV4HostIpLocalhostAndGuard) {
+    auto b = portmap_add_batch(request(), ip::Family::V6, {}, {});
+    EXPECT_NE(b.find("--to-destination [fd22::5]:80"), std::string::npos) << b;
+    EXPECT_EQ(b.find("5353"), std::string::npos) << "IPv4 hostIP published on IPv6";
+    EXPECT_EQ(b.find("127.0.0.1"), std::string::npos);
+    EXPECT_EQ(b.find("*raw"), std::string::npos);
+}
+
+TEST(PortmapRules, ExistingBaseChainsAreNotRedeclared) {
+    auto first = portmap_add_batch(request(), ip::Family::V4, {}, {});
+    auto nat = parse(first.substr(0, first.find("*raw")), "nat");
+    auto raw = parse(first.substr(first.find("*raw")), "raw");
+    auto again = portmap_add_batch(request(), ip::Family::V4, nat, raw);
+    EXPECT_EQ(again.find(":CNI-HOSTPORT-DNAT"), std::string::npos) << again;
+    EXPECT_EQ(again.find("-A PREROUTING"), std::string::npos);
+    EXPECT_EQ(again.find("*raw"), std::string::npos);
+    EXPECT_EQ(count(again, "-D CNI-HOSTPORT-DNAT"), 2) << "old jumps replaced: " << again;
+}
+
+TEST(PortmapRules, CheckDelAndGcRoundTrip) {
+    auto req = request();
+    auto b = portmap_add_batch(req, ip::Family::V4, {}, {});
+    auto nat = parse(b.substr(0, b.find("*raw")), "nat");
+    EXPECT_TRUE(portmap_check_rules(req, ip::Family::V4, nat));
+    auto other = req;
+    other.mappings[0].container_port = 81;
+    auto bad = portmap_check_rules(other, ip::Family::V4, nat);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, static_cast<int>(Code::CheckFailed));
+    auto del = portmap_del_batch("net", "ctr", nat);
+    EXPECT_EQ(count(del, "-D CNI-HOSTPORT-DNAT"), 2) << del;
+    EXPECT_NE(del.find("-X " + dnat_chain_name("net", "ctr")), std::string::npos);
+    EXPECT_EQ(portmap_del_batch("net", "other", nat), "");
+    std::vector<std::string> valid{"ctr"};
+    EXPECT_EQ(portmap_gc_batch("net", valid, nat), "");
+    EXPECT_EQ(portmap_gc_batch("net", {}, nat), del);
+    EXPECT_EQ(portmap_gc_batch("othernet", {}, nat), "");
+}
+
+TEST(PortmapRules, SnatOffAndMasqAllAndExternalMark) {
+    auto req = request();
+    req.snat = false;
+    auto b = portmap_add_batch(req, ip::Family::V4, {}, {});
+    EXPECT_EQ(b.find("SETMARK"), std::string::npos) << b;
+    EXPECT_EQ(b.find("*raw"), std::string::npos);
+    req.snat = true;
+    req.masq_all = true;
+    req.external_setmark_chain = "MY-MARK";
+    req.mark_masq_bit = 5;
+    b = portmap_add_batch(req, ip::Family::V4, {}, {});
+    EXPECT_NE(b.find("-p tcp -m tcp --dport 8080 -j MY-MARK"), std::string::npos) << b;
+    EXPECT_EQ(b.find(":CNI-HOSTPORT-SETMARK"), std::string::npos);
+    EXPECT_NE(b.find("--mark 0x20/0x20 -j MASQUERADE"), std::string::npos);
+}
+
+TEST(PortmapRules, ConditionsGoOnTheEntryJump) {
+    auto req = request();
+    req.conditions_v4 = {"-m", "set", "--match-set", "allowed src"};
+    auto b = portmap_add_batch(req, ip::Family::V4, {}, {});
+    EXPECT_NE(b.find("-A CNI-HOSTPORT-DNAT -p tcp -m set --match-set allowed src -m comment"), std::string::npos) << b;
+}
+
+TEST(NftPortmapElements, OnePerMappingAndMasqueradeKeys) {
+    auto e = nft_portmap_elements(request());
+    auto has = [&](const std::string& set, const std::string& key, const std::string& value) {
+        return std::any_of(e.begin(), e.end(), [&](const NftElement& x) { return x.set == set && x.key == key && x.value == value; });
+    };
+    EXPECT_TRUE(has("dnat4_any", "tcp . 8080", "10.22.0.5 . 80"));
+    EXPECT_TRUE(has("dnat4_ip", "192.168.1.1 . udp . 5353", "10.22.0.5 . 53"));
+    EXPECT_TRUE(has("dnat6_any", "tcp . 8080", "fd22::5 . 80"));
+    EXPECT_TRUE(has("hp4", "\"cni0\" . 10.22.0.5", ""));
+    EXPECT_TRUE(has("self6", "fd22::5 . fd22::5", ""));
+    EXPECT_TRUE(has("lo4", "10.22.0.5", ""));
+    EXPECT_FALSE(std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "dnat6_ip"; }));
+    auto req = request();
+    req.masq_all = true;
+    e = nft_portmap_elements(req);
+    EXPECT_TRUE(has("all4", "10.22.0.5", ""));
+    EXPECT_FALSE(std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "lo4"; }));
+}
