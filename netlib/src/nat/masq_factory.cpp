@@ -2,14 +2,13 @@
 
 #include "netlib/nat/iptables_masq.hpp"
 #include "netlib/nat/masq.hpp"
+#include "netlib/nat/nft_masq.hpp"
 
 namespace netlib::nat {
 
 Expected<std::unique_ptr<MasqBackend>> make_masq_backend(std::string_view name) {
     if (name == "iptables") return std::make_unique<IptablesMasq>();
-    if (name == "nftables")
-        return fail(Code::UnsupportedField,
-                    "ipMasqBackend \"nftables\": nftables backend not implemented yet");
+    if (name == "nftables") return std::make_unique<NftMasq>();
     if (!name.empty()) {
         return fail(Code::InvalidConfig,
                     "ipMasqBackend \"" + std::string(name) +
