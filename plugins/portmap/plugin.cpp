@@ -21,11 +21,14 @@ bool any_udp(std::span<const nat::PortMapping> maps) {
     return std::any_of(maps.begin(), maps.end(), [](const auto& m) { return m.protocol == "udp"; });
 }
 
-// Removes a container's rules from every backend (DEL does not know which one ADD used,
-// and the config's backend may have changed since) and then its port records.
+// Removes a container's rules and then its port records. The config's backend may have
+// changed since ADD, so the one ADD used comes from the record.
 Expected<> teardown(nat::PortOwners& owners, const nat::Owner& owner) {
     Expected<> first;
+    // The backend ADD recorded, if any (saves the other backend's reads); else all of them.
+    const std::string used = owners.backend_of(owner);
     for (auto& b : nat::all_portmap_backends()) {
+        if (!used.empty() && b->name() != used) continue;
         auto r = b->del(owner.network, owner.container_id);
         if (first && !r) first = std::move(r);
     }
@@ -46,7 +49,11 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     auto owners = NETLIB_TRY(nat::PortOwners::open());
     const nat::Owner owner{req.name, req.container_id};
     netlib::sys::UndoStack undo;
-    NETLIB_TRYV(owners.claim(owner, pm.mappings));
+    // Re-ADD with another backend: the old one's rules must not outlive its record.
+    if (auto prev = owners.backend_of(owner); !prev.empty() && prev != backend->name())
+        for (auto& b : nat::all_portmap_backends())
+            if (b->name() == prev) NETLIB_TRYV(b->del(owner.network, owner.container_id));
+    NETLIB_TRYV(owners.claim(owner, pm.mappings, backend->name()));
     undo.push([&] { (void)owners.release(owner); });
     undo.push([&] { (void)backend->del(owner.network, owner.container_id); });
     if (cfg.snat && !cfg.masq_all && pm.target(netlib::ip::Family::V4))

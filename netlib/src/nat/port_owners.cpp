@@ -65,7 +65,8 @@ std::string PortOwners::owner_file(const Owner& o) const {
     return dir_ + "/owners/" + dnat_chain_name(o.network, o.container_id);
 }
 
-Expected<> PortOwners::claim(const Owner& owner, std::span<const PortMapping> mappings) {
+Expected<> PortOwners::claim(const Owner& owner, std::span<const PortMapping> mappings,
+                             std::string_view backend) {
     // Check everything first, so a conflict records nothing.
     for (const auto& m : mappings) {
         const std::string pdir = dir_ + "/ports/" + port_dir(m);
@@ -84,7 +85,7 @@ Expected<> PortOwners::claim(const Owner& owner, std::span<const PortMapping> ma
     }
     NETLIB_TRYV(release(owner));
     // Owner file first: a crash after it leaves claims DEL/GC can find through it.
-    std::string record = owner_text(owner);
+    std::string record = owner_text(owner) + "backend=" + std::string(backend) + "\n";
     for (const auto& m : mappings) record += port_dir(m) + "/" + host_key(m) + "\n";
     NETLIB_TRYV(sys::write_file_atomic(owner_file(owner), record, 0600));
     for (const auto& m : mappings) {
@@ -100,6 +101,7 @@ Expected<> PortOwners::release(const Owner& owner) {
     const std::string file = owner_file(owner);
     if (!read_owner(file, &keys)) return {};
     for (const auto& key : keys) {
+        if (key.starts_with("backend=")) continue;
         const std::string path = dir_ + "/ports/" + key;
         // Only our own claim: another container may hold the key since (after our crash).
         auto holder = read_owner(path);
@@ -109,6 +111,15 @@ Expected<> PortOwners::release(const Owner& owner) {
     }
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove port owner record " + file, errno);
+    return {};
+}
+
+std::string PortOwners::backend_of(const Owner& owner) const {
+    std::vector<std::string> lines;
+    auto o = read_owner(owner_file(owner), &lines);
+    if (!o || *o != owner) return {};
+    for (const auto& l : lines)
+        if (l.starts_with("backend=")) return l.substr(8);
     return {};
 }
 

@@ -7,7 +7,8 @@
 // Layout under dir (default /var/lib/cni/netrun-portmap):
 //   lock                         flock()ed for the lifetime of a PortOwners
 //   ports/<proto>-<port>/<hostIP|any>   "<network>\n<containerID>\n"
-//   owners/<CNI-DN chain name>   "<network>\n<containerID>\n" then one claimed key per line
+//   owners/<CNI-DN chain name>   "<network>\n<containerID>\n", "backend=<name>", then one
+//                                claimed key per line
 // A claim on "any" conflicts with every hostIP of the same protocol and port and vice versa.
 #include <span>
 #include <string>
@@ -31,7 +32,11 @@ class PortOwners {
 
     // Records owner's mappings, replacing its earlier claims. Fails with Code::PortConflict
     // naming the other container when a port is taken; then nothing is recorded.
-    Expected<> claim(const Owner& owner, std::span<const PortMapping> mappings);
+    // backend: the PortmapBackend name that will hold the rules (DEL then asks only it).
+    Expected<> claim(const Owner& owner, std::span<const PortMapping> mappings, std::string_view backend);
+
+    // The backend recorded by claim(); empty when unknown (no record, older record).
+    std::string backend_of(const Owner& owner) const;
 
     // Drops every claim of owner; nothing recorded is success.
     Expected<> release(const Owner& owner);
