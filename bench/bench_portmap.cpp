@@ -22,11 +22,12 @@ using namespace bench;
 std::string bridge_conf(int k) {
     const std::string n = std::to_string(k);
     return R"({"cniVersion":"1.0.0","name":"bpm)" + n + R"(","type":"bridge","bridge":"bpm)" + n +
-           R"(","isGateway":true,"ipMasq":true,"ipam":{"type":"host-local","dataDir":"/run/bpm-ipam)" + n +
-           R"(","ranges":[[{"subnet":"10.8)" + n + R"(.0.0/16"}]]}})";
+           R"(","isGateway":true,"ipMasq":true,"ipam":{"type":"host-local","dataDir":"/run/bpm-ipam)" +
+           n + R"(","ranges":[[{"subnet":"10.8)" + n + R"(.0.0/16"}]]}})";
 }
 
-std::string portmap_conf(const std::string& net, const std::string& backend, int port, const std::string& prev) {
+std::string portmap_conf(const std::string& net, const std::string& backend, int port,
+                         const std::string& prev) {
     std::string c = R"({"cniVersion":"1.0.0","name":")" + net + R"(","type":"portmap",)";
     if (!backend.empty()) c += R"("backend":")" + backend + R"(",)";
     return c + R"("runtimeConfig":{"portMappings":[{"hostPort":)" + std::to_string(port) +
@@ -34,8 +35,8 @@ std::string portmap_conf(const std::string& net, const std::string& backend, int
 }
 
 // Result JSON of a plugin exec (the bridge's, fed to portmap as prevResult).
-std::string run_capture(const std::string& prog, const std::vector<std::string>& env, const std::string& in,
-                        double& ms) {
+std::string run_capture(const std::string& prog, const std::vector<std::string>& env,
+                        const std::string& in, double& ms) {
     auto t0 = Clock::now();
     auto r = netlib::sys::spawn_capture({prog}, env, in);
     ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -48,18 +49,21 @@ void chained(int iterations, const std::string& ours) {
     std::vector<std::vector<double>> add(2), del(2), pm_add(2), pm_del(2);
     for (int i = 0; i < iterations; ++i) {
         for (std::size_t k = 0; k < impls.size(); ++k) {
-            const std::string id = "c" + std::to_string(i) + "-" + std::to_string(k), ns = "/run/netns/" + id;
+            const std::string id = "c" + std::to_string(i) + "-" + std::to_string(k),
+                              ns = "/run/netns/" + id;
             if (auto r = netlib::netns::create_persistent(ns); !r) die("netns: " + r.error().msg);
             const std::string br = impls[k].dir + "/bridge", pm = impls[k].dir + "/portmap";
             const std::string net = "bpm" + std::to_string(k);
             double t_br = 0, t_pm = 0;
-            auto prev = run_capture(br, cni_env("ADD", impls[k], id, ns), bridge_conf(static_cast<int>(k)), t_br);
+            auto prev = run_capture(br, cni_env("ADD", impls[k], id, ns),
+                                    bridge_conf(static_cast<int>(k)), t_br);
             const std::string pconf = portmap_conf(net, "", 8000 + i, prev);
             run_capture(pm, cni_env("ADD", impls[k], id, ns), pconf, t_pm);
             add[k].push_back(t_br + t_pm);
             pm_add[k].push_back(t_pm);
             double d_pm = timed({pm}, cni_env("DEL", impls[k], id, ns), pconf);
-            double d_br = timed({br}, cni_env("DEL", impls[k], id, ns), bridge_conf(static_cast<int>(k)));
+            double d_br =
+                timed({br}, cni_env("DEL", impls[k], id, ns), bridge_conf(static_cast<int>(k)));
             del[k].push_back(d_pm + d_br);
             pm_del[k].push_back(d_pm);
             (void)netlib::netns::remove_persistent(ns);
@@ -75,15 +79,15 @@ void chained(int iterations, const std::string& ours) {
 // Fake prevResult: one address, the host interface is a bridge that exists in the sandbox.
 std::string fake_prev(int n) {
     return R"({"cniVersion":"1.0.0","interfaces":[{"name":"bpmf"},{"name":"eth0","sandbox":"/x"}],)"
-           R"("ips":[{"address":"10.90.)" + std::to_string(n / 250) + "." + std::to_string(n % 250 + 2) +
-           R"(/16","interface":1}]})";
+           R"("ips":[{"address":"10.90.)" +
+           std::to_string(n / 250) + "." + std::to_string(n % 250 + 2) + R"(/16","interface":1}]})";
 }
 
 void scaling(int iterations, const std::string& ours, const std::string& backend) {
     const Impl impl{"netrun", ours};
     const std::string pm = ours + "/portmap";
-    std::printf("\nportmap %s ADD/DEL with N containers already published, %d iterations (ms)\n", backend.c_str(),
-                iterations);
+    std::printf("\nportmap %s ADD/DEL with N containers already published, %d iterations (ms)\n",
+                backend.c_str(), iterations);
     std::printf("%-8s %10s %10s %10s %10s\n", "N", "ADD p50", "ADD p95", "DEL p50", "DEL p95");
     int attached = 0;
     double first_add = 0;
@@ -101,8 +105,8 @@ void scaling(int iterations, const std::string& ours, const std::string& backend
         }
         auto a = stats(add), d = stats(del);
         if (target == 1) first_add = a.median;
-        std::printf("%-8d %10.2f %10.2f %10.2f %10.2f   (ADD %.2fx of N=1)\n", target, a.median, a.p95, d.median,
-                    d.p95, a.median / first_add);
+        std::printf("%-8d %10.2f %10.2f %10.2f %10.2f   (ADD %.2fx of N=1)\n", target, a.median,
+                    a.p95, d.median, d.p95, a.median / first_add);
     }
     for (int i = 0; i < attached; ++i)
         timed({pm}, cni_env("DEL", impl, "f" + std::to_string(i), "/run/netns/none"),
@@ -115,7 +119,9 @@ int main(int argc, char** argv) {
     int iterations = argc > 1 ? std::atoi(argv[1]) : 30;
     std::string ours = argc > 2 ? argv[2] : "build/bin";
     enter_sandbox();
-    std::system("mount -t tmpfs tmpfs /var/lib/cni 2>/dev/null || (mkdir -p /var/lib/cni && mount -t tmpfs tmpfs /var/lib/cni)");
+    std::system(
+        "mount -t tmpfs tmpfs /var/lib/cni 2>/dev/null || (mkdir -p /var/lib/cni && mount -t tmpfs "
+        "tmpfs /var/lib/cni)");
     std::system("ip link add bpmf type bridge && ip link set lo up");
     chained(iterations, ours);
     scaling(iterations, ours, "nftables");

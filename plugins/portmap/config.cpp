@@ -30,7 +30,9 @@ Expected<nat::PortMapping> parse_mapping(const json& j, std::size_t i) {
     auto host_ip = NETLIB_TRY(netlib::cni::get_string(j, "hostIP"));
     if (!host_ip.empty()) {
         auto a = netlib::ip::Addr::parse(host_ip);
-        if (!a) return fail(Code::InvalidConfig, where + ".hostIP \"" + host_ip + "\" is not an IP address");
+        if (!a)
+            return fail(Code::InvalidConfig,
+                        where + ".hostIP \"" + host_ip + "\" is not an IP address");
         // 0.0.0.0 / :: mean "every address of that family".
         if (!a->is_unspecified()) m.host_ip = *a;
     }
@@ -41,10 +43,13 @@ Expected<std::vector<std::string>> get_strings(const json& c, std::string_view k
     std::vector<std::string> out;
     auto it = c.find(key);
     if (it == c.end() || it->is_null()) return out;
-    if (!it->is_array()) return fail(Code::InvalidConfig, "config key \"" + std::string(key) + "\" must be a list of strings");
+    if (!it->is_array())
+        return fail(Code::InvalidConfig,
+                    "config key \"" + std::string(key) + "\" must be a list of strings");
     for (const auto& v : *it) {
         if (!v.is_string())
-            return fail(Code::InvalidConfig, "config key \"" + std::string(key) + "\" must be a list of strings");
+            return fail(Code::InvalidConfig,
+                        "config key \"" + std::string(key) + "\" must be a list of strings");
         out.push_back(v.get<std::string>());
     }
     return out;
@@ -57,14 +62,16 @@ Expected<Config> parse_config(const netlib::cni::Request& req) {
     Config cfg;
     cfg.backend = NETLIB_TRY(netlib::cni::get_string(c, "backend"));
     if (!cfg.backend.empty() && cfg.backend != "iptables" && cfg.backend != "nftables")
-        return fail(Code::InvalidConfig, "backend must be \"iptables\" or \"nftables\", got \"" + cfg.backend + "\"");
+        return fail(Code::InvalidConfig,
+                    "backend must be \"iptables\" or \"nftables\", got \"" + cfg.backend + "\"");
     cfg.snat = NETLIB_TRY(netlib::cni::get_bool(c, "snat", true));
     cfg.masq_all = NETLIB_TRY(netlib::cni::get_bool(c, "masqAll", false));
     auto bit = NETLIB_TRY(netlib::cni::get_int(c, "markMasqBit", 0, 31));
     cfg.external_setmark_chain = NETLIB_TRY(netlib::cni::get_string(c, "externalSetMarkChain"));
     if (bit && !cfg.external_setmark_chain.empty())
-        return fail(Code::InvalidConfig, "markMasqBit and externalSetMarkChain exclude each other (the external "
-                                         "chain decides the mark)");
+        return fail(Code::InvalidConfig,
+                    "markMasqBit and externalSetMarkChain exclude each other (the external "
+                    "chain decides the mark)");
     if (bit) cfg.mark_masq_bit = static_cast<int>(*bit);
     if (cfg.external_setmark_chain.size() > 28)
         return fail(Code::InvalidConfig, "externalSetMarkChain \"" + cfg.external_setmark_chain +
@@ -73,8 +80,10 @@ Expected<Config> parse_config(const netlib::cni::Request& req) {
     cfg.conditions_v6 = NETLIB_TRY(get_strings(c, "conditionsV6"));
     const json& pm = req.runtime_config("portMappings");
     if (!pm.is_null()) {
-        if (!pm.is_array()) return fail(Code::InvalidConfig, "runtimeConfig.portMappings must be a list");
-        for (std::size_t i = 0; i < pm.size(); ++i) cfg.mappings.push_back(NETLIB_TRY(parse_mapping(pm[i], i)));
+        if (!pm.is_array())
+            return fail(Code::InvalidConfig, "runtimeConfig.portMappings must be a list");
+        for (std::size_t i = 0; i < pm.size(); ++i)
+            cfg.mappings.push_back(NETLIB_TRY(parse_mapping(pm[i], i)));
     }
     return cfg;
 }

@@ -12,7 +12,7 @@
 namespace portmap {
 
 struct Config {
-    std::string backend;  // "", "iptables", "nftables"
+    std::string backend;                             // "", "iptables", "nftables"
     std::vector<netlib::nat::PortMapping> mappings;  // runtimeConfig.portMappings
     bool snat = true;
     bool masq_all = false;

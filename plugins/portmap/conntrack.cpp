@@ -1,6 +1,7 @@
+#include "netlib/conntrack/conntrack.hpp"
+
 #include <netinet/in.h>
 
-#include "netlib/conntrack/conntrack.hpp"
 #include "steps.hpp"
 
 namespace portmap {
@@ -11,7 +12,9 @@ netlib::Expected<> flush_udp_conntrack(std::span<const netlib::nat::PortMapping>
         for (auto f : {netlib::ip::Family::V4, netlib::ip::Family::V6}) {
             if (!netlib::nat::PortmapRequest::applies(m, f)) continue;
             auto r = netlib::conntrack::delete_by_dst_port(f, IPPROTO_UDP, m.host_port);
-            if (!r) return std::unexpected(netlib::with_context(r.error(), "flush UDP conntrack of published ports"));
+            if (!r)
+                return std::unexpected(
+                    netlib::with_context(r.error(), "flush UDP conntrack of published ports"));
         }
     }
     return {};

@@ -41,8 +41,9 @@ Expected<> teardown(nat::PortOwners& owners, const nat::Owner& owner) {
 Expected<cni::Result> cmd_add(const cni::Request& req) {
     auto cfg = NETLIB_TRY(parse_config(req));
     if (!req.prev_result)
-        return fail(Code::InvalidConfig, "portmap must be chained after a plugin that returns addresses "
-                                         "(no prevResult in the config)");
+        return fail(Code::InvalidConfig,
+                    "portmap must be chained after a plugin that returns addresses "
+                    "(no prevResult in the config)");
     const auto pm = make_request(cfg, req);
     if (pm.mappings.empty()) return *req.prev_result;
     auto backend = NETLIB_TRY(nat::make_portmap_backend(cfg.backend));
@@ -74,7 +75,8 @@ Expected<> cmd_del(const cni::Request& req) {
 
 Expected<> cmd_check(const cni::Request& req) {
     auto cfg = NETLIB_TRY(parse_config(req));
-    if (!req.prev_result) return fail(Code::InvalidConfig, "CHECK needs a prevResult in the config");
+    if (!req.prev_result)
+        return fail(Code::InvalidConfig, "CHECK needs a prevResult in the config");
     const auto pm = make_request(cfg, req);
     if (pm.mappings.empty()) return {};
     auto backend = NETLIB_TRY(nat::make_portmap_backend(cfg.backend));

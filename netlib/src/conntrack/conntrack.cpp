@@ -27,7 +27,8 @@ Expected<Socket> open_socket() {
     return s;
 }
 
-nlmsghdr* put_header(char* buf, std::uint16_t type, std::uint16_t flags, int family, std::uint32_t seq) {
+nlmsghdr* put_header(char* buf, std::uint16_t type, std::uint16_t flags, int family,
+                     std::uint32_t seq) {
     nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = static_cast<std::uint16_t>((NFNL_SUBSYS_CTNETLINK << 8) | type);
     nlh->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | flags);
@@ -41,7 +42,7 @@ nlmsghdr* put_header(char* buf, std::uint16_t type, std::uint16_t flags, int fam
 
 struct Match {
     std::uint8_t proto;
-    std::uint16_t port;  // network order
+    std::uint16_t port;                     // network order
     std::vector<std::vector<char>> tuples;  // raw CTA_TUPLE_ORIG attributes to delete
 };
 
@@ -62,9 +63,11 @@ const nlattr* nested(const nlattr* parent, std::uint16_t type) {
 
 int on_entry(const nlmsghdr* nlh, void* data) {
     auto* m = static_cast<Match*>(data);
-    const char* payload = static_cast<const char*>(mnl_nlmsg_get_payload_offset(nlh, sizeof(nfgenmsg)));
+    const char* payload =
+        static_cast<const char*>(mnl_nlmsg_get_payload_offset(nlh, sizeof(nfgenmsg)));
     const char* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(nlh));
-    const nlattr* orig = find_attr(payload, static_cast<std::size_t>(tail - payload), CTA_TUPLE_ORIG);
+    const nlattr* orig =
+        find_attr(payload, static_cast<std::size_t>(tail - payload), CTA_TUPLE_ORIG);
     if (!orig) return MNL_CB_OK;
     const nlattr* proto = nested(orig, CTA_TUPLE_PROTO);
     if (!proto) return MNL_CB_OK;
@@ -104,8 +107,10 @@ Expected<> delete_by_dst_port(ip::Family f, std::uint8_t l4proto, std::uint16_t 
             return fail_errno(Code::Kernel, "delete conntrack entry", errno);
         auto n = mnl_socket_recvfrom(sock.get(), buf.data(), buf.size());
         if (n < 0) return fail_errno(Code::Kernel, "delete conntrack entry", errno);
-        if (mnl_cb_run(buf.data(), static_cast<size_t>(n), seq, portid, nullptr, nullptr) < 0 && errno != ENOENT)
-            return fail_errno(Code::Kernel, "delete conntrack entry for port " + std::to_string(port), errno);
+        if (mnl_cb_run(buf.data(), static_cast<size_t>(n), seq, portid, nullptr, nullptr) < 0 &&
+            errno != ENOENT)
+            return fail_errno(Code::Kernel,
+                              "delete conntrack entry for port " + std::to_string(port), errno);
         ++seq;
     }
     return {};

@@ -112,8 +112,8 @@ void append_container_chain(std::string& b, const PortmapRequest& req, ip::Famil
         if (req.snat && req.masq_all) {
             b += "-A " + chain + " " + match + " -j " + mark + "\n";
         } else if (req.snat) {
-            b += "-A " + chain + " -s " + target.masked().str() + " " + match + " -j " + mark +
-                 "\n";
+            b +=
+                "-A " + chain + " -s " + target.masked().str() + " " + match + " -j " + mark + "\n";
             if (f == ip::Family::V4)
                 b += "-A " + chain + " -s 127.0.0.1/32 " + match + " -j " + mark + "\n";
         }

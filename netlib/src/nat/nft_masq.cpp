@@ -25,15 +25,18 @@ std::string chain_of(std::string_view network, std::string_view id) {
 std::string base_script() {
     return "add table " + kT + "\n" + "add map " + kT + " src4 { type ipv4_addr : verdict; }\n" +
            "add map " + kT + " src6 { type ipv6_addr : verdict; }\n" + "add chain " + kT +
-           " post { type nat hook postrouting priority srcnat; policy accept; }\n" + "flush chain " + kT +
-           " post\n" + "add rule " + kT + " post ip saddr vmap @src4\n" + "add rule " + kT +
-           " post ip6 saddr vmap @src6\n";
+           " post { type nat hook postrouting priority srcnat; policy accept; }\n" +
+           "flush chain " + kT + " post\n" + "add rule " + kT + " post ip saddr vmap @src4\n" +
+           "add rule " + kT + " post ip6 saddr vmap @src6\n";
 }
 
-std::string map_of(const ip::Addr& a) { return a.is_v4() ? "src4" : "src6"; }
+std::string map_of(const ip::Addr& a) {
+    return a.is_v4() ? "src4" : "src6";
+}
 
 // Record: network, id, then "<map>\t<key>" per address.
-std::vector<std::pair<std::string, std::string>> read_keys(const std::string& path, std::string* net = nullptr,
+std::vector<std::pair<std::string, std::string>> read_keys(const std::string& path,
+                                                           std::string* net = nullptr,
                                                            std::string* id = nullptr) {
     std::vector<std::pair<std::string, std::string>> out;
     auto text = sys::read_file(path);
@@ -52,13 +55,16 @@ std::vector<std::pair<std::string, std::string>> read_keys(const std::string& pa
 }
 
 // Removes the container's elements and chain; tolerant of any of them being gone.
-Expected<> remove(Nft& nft, const std::string& chain, const std::vector<std::pair<std::string, std::string>>& keys,
+Expected<> remove(Nft& nft, const std::string& chain,
+                  const std::vector<std::pair<std::string, std::string>>& keys,
                   std::string_view what) {
     std::string script;
-    for (const auto& [map, key] : keys) script += "delete element " + kT + " " + map + " { " + key + " }\n";
+    for (const auto& [map, key] : keys)
+        script += "delete element " + kT + " " + map + " { " + key + " }\n";
     script += "delete chain " + kT + " " + chain + "\n";
     if (nft.run(script, what)) return {};
-    for (const auto& [map, key] : keys) (void)nft.run("delete element " + kT + " " + map + " { " + key + " }\n", what);
+    for (const auto& [map, key] : keys)
+        (void)nft.run("delete element " + kT + " " + map + " { " + key + " }\n", what);
     (void)nft.run("delete chain " + kT + " " + chain + "\n", what);
     return {};
 }
@@ -67,7 +73,8 @@ Expected<> remove(Nft& nft, const std::string& chain, const std::vector<std::pai
 
 Expected<> NftMasq::add(const MasqRequest& req) {
     if (req.ips.empty()) return {};
-    const std::string what = "set up masquerade for container \"" + req.container_id + "\" (nftables)";
+    const std::string what =
+        "set up masquerade for container \"" + req.container_id + "\" (nftables)";
     auto nft = NETLIB_TRY(Nft::open());
     NETLIB_TRYV(sys::mkdir_p(dir_, 0700));
     const std::string chain = chain_of(req.network, req.container_id), path = dir_ + "/" + chain;
@@ -75,15 +82,17 @@ Expected<> NftMasq::add(const MasqRequest& req) {
     std::string record = req.network + "\n" + req.container_id + "\n", elems, rules;
     for (const auto& n : req.ips) {
         record += map_of(n.addr) + "\t" + n.addr.str() + "\n";
-        elems += "add element " + kT + " " + map_of(n.addr) + " { " + n.addr.str() + " : jump " + chain + " }\n";
-        rules += "add rule " + kT + " " + chain + (n.addr.is_v4() ? " ip" : " ip6") + " daddr " + n.masked().str() +
-                 " accept\n";
+        elems += "add element " + kT + " " + map_of(n.addr) + " { " + n.addr.str() + " : jump " +
+                 chain + " }\n";
+        rules += "add rule " + kT + " " + chain + (n.addr.is_v4() ? " ip" : " ip6") + " daddr " +
+                 n.masked().str() + " accept\n";
     }
     rules += "add rule " + kT + " " + chain + " ip daddr 224.0.0.0/4 accept\n";
     rules += "add rule " + kT + " " + chain + " ip6 daddr ff00::/8 accept\n";
     rules += "add rule " + kT + " " + chain + " masquerade\n";
     NETLIB_TRYV(sys::write_file_atomic(path, record, 0600));
-    const std::string mine = "add chain " + kT + " " + chain + " { comment \"netrun-masq net=" + req.network +
+    const std::string mine = "add chain " + kT + " " + chain +
+                             " { comment \"netrun-masq net=" + req.network +
                              " id=" + req.container_id + "\"; }\n" + rules + elems;
     auto r = nft.run(mine, what);
     if (!r) r = nft.run(base_script() + mine, what);
@@ -95,7 +104,8 @@ Expected<> NftMasq::del(std::string_view network, std::string_view container_id)
     const std::string chain = chain_of(network, container_id), path = dir_ + "/" + chain;
     if (::access(path.c_str(), F_OK) != 0) return {};
     auto nft = NETLIB_TRY(Nft::open());
-    NETLIB_TRYV(remove(nft, chain, read_keys(path), "remove masquerade of \"" + std::string(container_id) + "\""));
+    NETLIB_TRYV(remove(nft, chain, read_keys(path),
+                       "remove masquerade of \"" + std::string(container_id) + "\""));
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove masquerade record " + path, errno);
     return {};
@@ -105,10 +115,12 @@ Expected<> NftMasq::check(const MasqRequest& req) {
     auto nft = NETLIB_TRY(Nft::open());
     const std::string chain = chain_of(req.network, req.container_id);
     for (const auto& n : req.ips) {
-        auto text = NETLIB_TRY(nft.list_text("get element " + kT + " " + map_of(n.addr) + " { " + n.addr.str() + " }"));
+        auto text = NETLIB_TRY(nft.list_text("get element " + kT + " " + map_of(n.addr) + " { " +
+                                             n.addr.str() + " }"));
         if (text.find("jump " + chain) == std::string::npos)
-            return fail(Code::CheckFailed, "check masquerade for container \"" + req.container_id + "\": nftables " +
-                                               map_of(n.addr) + " lacks " + n.addr.str() + " -> " + chain);
+            return fail(Code::CheckFailed, "check masquerade for container \"" + req.container_id +
+                                               "\": nftables " + map_of(n.addr) + " lacks " +
+                                               n.addr.str() + " -> " + chain);
     }
     return {};
 }

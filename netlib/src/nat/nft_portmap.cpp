@@ -41,7 +41,8 @@ std::string base_script() {
     for (const char* rule :
          {"published meta nfproto ipv4 dnat ip to ip daddr . meta l4proto . th dport map @dnat4_ip",
           "published meta nfproto ipv4 dnat ip to meta l4proto . th dport map @dnat4_any",
-          "published meta nfproto ipv6 dnat ip6 to ip6 daddr . meta l4proto . th dport map @dnat6_ip",
+          "published meta nfproto ipv6 dnat ip6 to ip6 daddr . meta l4proto . th dport map "
+          "@dnat6_ip",
           "published meta nfproto ipv6 dnat ip6 to meta l4proto . th dport map @dnat6_any",
           "pre fib daddr type local jump published", "out fib daddr type local jump published",
           "post ct status dnat iifname . ip daddr @hp4 masquerade",
@@ -58,7 +59,8 @@ std::string base_script() {
 }
 
 std::string owner_tag(std::string_view network, std::string_view container_id) {
-    std::string c = "netrun-portmap net=" + std::string(network) + " id=" + std::string(container_id);
+    std::string c =
+        "netrun-portmap net=" + std::string(network) + " id=" + std::string(container_id);
     if (c.size() > 127) c = "netrun-portmap " + dnat_chain_name(network, container_id);
     return c;
 }
@@ -72,7 +74,8 @@ std::string delete_line(const std::string& set, const std::string& key) {
 }
 
 // Record: network, id, then "<set>\t<key>" per element.
-std::optional<std::vector<std::pair<std::string, std::string>>> read_record(const std::string& path) {
+std::optional<std::vector<std::pair<std::string, std::string>>> read_record(
+    const std::string& path) {
     auto text = sys::read_file(path);
     if (!text) return std::nullopt;
     std::istringstream in(*text);
@@ -112,15 +115,20 @@ std::vector<NftElement> nft_portmap_elements(const PortmapRequest& req) {
             if (!PortmapRequest::applies(m, f)) continue;
             any = true;
             std::string key = m.protocol + " . " + std::to_string(m.host_port);
-            if (m.host_ip) out.push_back({"dnat" + fam + "_ip", m.host_ip->str() + " . " + key, endpoint(target->addr, m.container_port)});
-            else out.push_back({"dnat" + fam + "_any", key, endpoint(target->addr, m.container_port)});
+            if (m.host_ip)
+                out.push_back({"dnat" + fam + "_ip", m.host_ip->str() + " . " + key,
+                               endpoint(target->addr, m.container_port)});
+            else
+                out.push_back(
+                    {"dnat" + fam + "_any", key, endpoint(target->addr, m.container_port)});
         }
         if (!any || !req.snat) continue;
         if (req.masq_all) {
             out.push_back({"all" + fam, target->addr.str(), ""});
             continue;
         }
-        for (const auto& i : req.host_ifaces) out.push_back({"hp" + fam, "\"" + i + "\" . " + target->addr.str(), ""});
+        for (const auto& i : req.host_ifaces)
+            out.push_back({"hp" + fam, "\"" + i + "\" . " + target->addr.str(), ""});
         out.push_back({"self" + fam, target->addr.str() + " . " + target->addr.str(), ""});
         if (f == ip::Family::V4) out.push_back({"lo4", target->addr.str(), ""});
     }
@@ -164,7 +172,8 @@ Expected<> NftPortmap::del(std::string_view network, std::string_view container_
     auto elems = read_record(path);
     if (!elems) return {};
     auto nft = NETLIB_TRY(Nft::open());
-    NETLIB_TRYV(delete_recorded(nft, *elems, "remove ports of container \"" + std::string(container_id) + "\" (nftables)"));
+    NETLIB_TRYV(delete_recorded(
+        nft, *elems, "remove ports of container \"" + std::string(container_id) + "\" (nftables)"));
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove nftables port record " + path, errno);
     return {};
@@ -173,11 +182,13 @@ Expected<> NftPortmap::del(std::string_view network, std::string_view container_
 Expected<> NftPortmap::check(const PortmapRequest& req) {
     auto nft = NETLIB_TRY(Nft::open());
     for (const auto& e : nft_portmap_elements(req)) {
-        auto text = NETLIB_TRY(nft.list_text("get element " + kT + " " + e.set + " { " + e.key + " }"));
+        auto text =
+            NETLIB_TRY(nft.list_text("get element " + kT + " " + e.set + " { " + e.key + " }"));
         if (text.empty() || (!e.value.empty() && text.find(": " + e.value) == std::string::npos))
-            return fail(Code::CheckFailed, "check port mappings of container \"" + req.container_id +
-                                               "\" in network \"" + req.network + "\": nftables " + e.set +
-                                               " lacks { " + e.key + (e.value.empty() ? "" : " : " + e.value) + " }");
+            return fail(Code::CheckFailed, "check port mappings of container \"" +
+                                               req.container_id + "\" in network \"" + req.network +
+                                               "\": nftables " + e.set + " lacks { " + e.key +
+                                               (e.value.empty() ? "" : " : " + e.value) + " }");
     }
     return {};
 }
@@ -194,7 +205,8 @@ Expected<> NftPortmap::gc(std::string_view network, std::span<const std::string>
         std::istringstream in(*text);
         std::string net, id;
         if (!std::getline(in, net) || !std::getline(in, id) || net != network) continue;
-        if (std::find(valid_ids.begin(), valid_ids.end(), id) == valid_ids.end()) stale.push_back(id);
+        if (std::find(valid_ids.begin(), valid_ids.end(), id) == valid_ids.end())
+            stale.push_back(id);
     }
     for (const auto& id : stale) NETLIB_TRYV(del(network, id));
     return {};

@@ -78,8 +78,8 @@ Expected<> PortOwners::claim(const Owner& owner, std::span<const PortMapping> ma
             return fail(Code::PortConflict,
                         "host port " + m.protocol + "/" + std::to_string(m.host_port) +
                             (m.host_ip ? " on " + m.host_ip->str() : std::string()) +
-                            " is already published by " + describe(*other) +
-                            " (on " + (entry == "any" ? std::string("every address") : entry) +
+                            " is already published by " + describe(*other) + " (on " +
+                            (entry == "any" ? std::string("every address") : entry) +
                             "); pick another host port or remove that container");
         }
     }

@@ -13,7 +13,8 @@ using nlohmann::json;
 namespace {
 
 json conf() {
-    return json::parse(R"({"cniVersion":"1.0.0","name":"mqnet","type":"bridge","bridge":"mq0","isGateway":true,
+    return json::parse(
+        R"({"cniVersion":"1.0.0","name":"mqnet","type":"bridge","bridge":"mq0","isGateway":true,
       "ipMasq":true,"ipMasqBackend":"nftables","ipam":{"type":"host-local","dataDir":"/run/mq-ipam",
       "ranges":[[{"subnet":"10.33.0.0/24"}]],"routes":[{"dst":"0.0.0.0/0"}]}})");
 }
@@ -35,7 +36,8 @@ TEST(BridgeNftMasq, MasqueradesToOtherHostsAndDelRemovesEverything) {
     pmtest::Topology topo("nftables", false);
     testcni::sh("ip -n pm-out route del default");
     testcni::sh("ip netns add mq-c1");
-    testcni::Call add{.plugin = "bridge", .command = "ADD", .container_id = "mq1", .netns = "/run/netns/mq-c1"};
+    testcni::Call add{
+        .plugin = "bridge", .command = "ADD", .container_id = "mq1", .netns = "/run/netns/mq-c1"};
     auto r = testcni::run(add, conf());
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     pmtest::Server srv(topo.outside(), AF_INET, false, 7000, "outside");
@@ -46,12 +48,21 @@ TEST(BridgeNftMasq, MasqueradesToOtherHostsAndDelRemovesEverything) {
 
     json chk = conf();
     chk["prevResult"] = r.json;
-    auto c = testcni::run(testcni::Call{.plugin = "bridge", .command = "CHECK", .container_id = "mq1", .netns = "/run/netns/mq-c1"}, chk);
+    auto c = testcni::run(testcni::Call{.plugin = "bridge",
+                                        .command = "CHECK",
+                                        .container_id = "mq1",
+                                        .netns = "/run/netns/mq-c1"},
+                          chk);
     EXPECT_TRUE(c.ok()) << c.out;
     testcni::sh("nft flush map inet netrun_masq src4");
-    auto bad = testcni::run(testcni::Call{.plugin = "bridge", .command = "CHECK", .container_id = "mq1", .netns = "/run/netns/mq-c1"}, chk);
+    auto bad = testcni::run(testcni::Call{.plugin = "bridge",
+                                          .command = "CHECK",
+                                          .container_id = "mq1",
+                                          .netns = "/run/netns/mq-c1"},
+                            chk);
     EXPECT_FALSE(bad.ok());
-    EXPECT_EQ(pmtest::tcp_ask("/run/netns/mq-c1", "192.168.77.2", 7000), std::nullopt) << "not masqueraded any more";
+    EXPECT_EQ(pmtest::tcp_ask("/run/netns/mq-c1", "192.168.77.2", 7000), std::nullopt)
+        << "not masqueraded any more";
 
     testcni::Call del = add;
     del.command = "DEL";

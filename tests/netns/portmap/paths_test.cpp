@@ -30,7 +30,9 @@ int count(const std::string& hay, const std::string& needle) {
 
 // A container's NAT state is tagged with its ID in comments (iptables) or element/chain
 // comments (nftables); the quoted form cannot match another ID.
-std::string tag(const std::string& id) { return "id: \\\"" + id + "\\\""; }
+std::string tag(const std::string& id) {
+    return "id: \\\"" + id + "\\\"";
+}
 bool has_state_of(const std::string& id) {
     auto s = pmtest::nat_state();
     return s.find(tag(id)) != std::string::npos || s.find("id=" + id + " ") != std::string::npos ||
@@ -58,13 +60,15 @@ TEST_P(Paths, Ipv4EveryPathTcpAndUdp) {
     EXPECT_EQ(udp_ask(c2.netns, pmtest::kHostV4, 5353), "c1-udp") << "UDP from another container";
     EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV4, 8081), std::nullopt) << "unmapped port";
 
-    auto chk = topo.portmap("CHECK", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
+    auto chk =
+        topo.portmap("CHECK", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
     EXPECT_TRUE(chk.ok()) << chk.out;
 
     auto d = topo.portmap("DEL", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
     ASSERT_TRUE(d.ok()) << d.out << d.err;
     EXPECT_FALSE(has_state_of("c1")) << pmtest::nat_state();
-    EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV4, 8080), std::nullopt) << "still published after DEL";
+    EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV4, 8080), std::nullopt)
+        << "still published after DEL";
     EXPECT_EQ(tcp_ask("", "127.0.0.1", 8080), std::nullopt);
     auto d2 = topo.portmap("DEL", "c1", json());
     EXPECT_TRUE(d2.ok()) << "second DEL: " << d2.out;
@@ -79,7 +83,9 @@ TEST_P(Paths, Ipv6EveryPathButLocalhost) {
     auto r = topo.portmap("ADD", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     // The bridge's IPv6 gateway address is usable once DAD is over.
-    testcni::sh("for i in $(seq 50); do ip -6 addr show dev pm0 tentative | grep -q inet6 || break; sleep 0.1; done");
+    testcni::sh(
+        "for i in $(seq 50); do ip -6 addr show dev pm0 tentative | grep -q inet6 || break; sleep "
+        "0.1; done");
     EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV6, 8080), "c1-tcp6") << "(a)";
     EXPECT_EQ(tcp_ask("", pmtest::kHostV6, 8080), "c1-tcp6") << "(b)";
     EXPECT_EQ(tcp_ask(c2.netns, pmtest::kHostV6, 8080), "c1-tcp6") << "(d)";
@@ -97,11 +103,14 @@ TEST_P(Paths, HostIpRestrictsTheBindingAndWrongFamilyIsSkipped) {
     const auto& c1 = topo.attach("c1");
     Server tcp(c1.netns, AF_INET, false, 80, "c1");
     auto r = topo.portmap("ADD", "c1",
-                          json::array({mapping(8080, 80, "tcp", pmtest::kHostV4), mapping(8090, 80, "tcp", "fd99::1")}));
+                          json::array({mapping(8080, 80, "tcp", pmtest::kHostV4),
+                                       mapping(8090, 80, "tcp", "fd99::1")}));
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV4, 8080), "c1");
-    EXPECT_EQ(tcp_ask(topo.outside(), "192.168.78.1", 8080), std::nullopt) << "hostIP must restrict";
-    EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV6, 8080), std::nullopt) << "v4 hostIP published on v6";
+    EXPECT_EQ(tcp_ask(topo.outside(), "192.168.78.1", 8080), std::nullopt)
+        << "hostIP must restrict";
+    EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV6, 8080), std::nullopt)
+        << "v4 hostIP published on v6";
     EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV6, 8090), std::nullopt) << "unknown v6 hostIP";
     testcni::sh("ip addr del 192.168.78.1/24 dev pm-vout");
 }
@@ -114,7 +123,9 @@ TEST_P(Paths, CheckPassesForIpv4OnlyAndFailsAfterHandRemoval) {
     auto ok = topo.portmap("CHECK", "c1", maps);
     EXPECT_TRUE(ok.ok()) << ok.out;
     if (GetParam() == "iptables")
-        testcni::sh("iptables-save -t nat | grep -o 'CNI-DN-[0-9a-f]*' | sort -u | xargs -n1 iptables -t nat -F");
+        testcni::sh(
+            "iptables-save -t nat | grep -o 'CNI-DN-[0-9a-f]*' | sort -u | xargs -n1 iptables -t "
+            "nat -F");
     else
         testcni::sh("nft flush map inet netrun_portmap dnat4_any");
     auto bad = topo.portmap("CHECK", "c1", maps);
@@ -133,7 +144,11 @@ TEST_P(Paths, ReAddReplacesAndBaseChainsStay) {
     auto s = pmtest::nat_state();
     if (GetParam() == "iptables") {
         EXPECT_EQ(count(s, "--dports 8080 "), 0) << s;
-        EXPECT_EQ(count(s, "-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: \\\"pmnet\\\" id: \\\"c1\\\""), 2) << s;
+        EXPECT_EQ(count(s,
+                        "-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: "
+                        "\\\"pmnet\\\" id: \\\"c1\\\""),
+                  2)
+            << s;
     }
     ASSERT_TRUE(topo.portmap("DEL", "c1", json()).ok());
     s = pmtest::nat_state();
@@ -141,8 +156,11 @@ TEST_P(Paths, ReAddReplacesAndBaseChainsStay) {
     EXPECT_TRUE(has_state_of("c2")) << s;
     if (GetParam() == "iptables") {
         s = testcni::iptables_nat();  // IPv4 only: the shared chains are jumped to once
-        EXPECT_EQ(count(s, "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"), 1) << s;
-        EXPECT_EQ(count(s, "-A POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\""), 1) << s;
+        EXPECT_EQ(count(s, "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"), 1)
+            << s;
+        EXPECT_EQ(
+            count(s, "-A POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\""), 1)
+            << s;
     }
 }
 
@@ -151,10 +169,12 @@ TEST_P(Paths, SecondContainerOnTheSamePortIsRefusedAndLeavesNothing) {
     topo.attach("c1");
     topo.attach("c2");
     ASSERT_TRUE(topo.portmap("ADD", "c1", json::array({mapping(8080, 80)})).ok());
-    auto r = topo.portmap("ADD", "c2", json::array({mapping(9000, 80), mapping(8080, 80, "tcp", pmtest::kHostV4)}));
+    auto r = topo.portmap(
+        "ADD", "c2", json::array({mapping(9000, 80), mapping(8080, 80, "tcp", pmtest::kHostV4)}));
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.code(), 105) << r.out;
-    EXPECT_NE(r.msg().find("\"c1\""), std::string::npos) << "error must name the owner: " << r.msg();
+    EXPECT_NE(r.msg().find("\"c1\""), std::string::npos)
+        << "error must name the owner: " << r.msg();
     EXPECT_FALSE(has_state_of("c2")) << pmtest::nat_state();
     // Other protocol on the same port is another host port; c1 may re-ADD its own.
     EXPECT_TRUE(topo.portmap("ADD", "c2", json::array({mapping(8080, 80, "udp")})).ok());
@@ -174,7 +194,8 @@ TEST_P(Paths, GcRemovesAttachmentsNotListed) {
     json gc = topo.portmap_conf("none", json());
     gc["cniVersion"] = "1.1.0";
     gc["cni.dev/valid-attachments"] = json::array({{{"containerID", "c2"}, {"ifname", "eth0"}}});
-    auto r = testcni::run(testcni::Call{.plugin = "portmap", .command = "GC", .container_id = "", .netns = ""}, gc);
+    auto r = testcni::run(
+        testcni::Call{.plugin = "portmap", .command = "GC", .container_id = "", .netns = ""}, gc);
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     auto s = pmtest::nat_state();
     EXPECT_FALSE(has_state_of("c1")) << s;
@@ -199,12 +220,15 @@ TEST_P(Paths, UdpConntrackFlushedOnAddAndDel) {
     Server udp(c1.netns, AF_INET, true, 53, "c1-udp");
     // A flow to the port before it is published (conntrack on, as on any host with NAT):
     // its entry would keep later datagrams from being DNATed until it times out.
-    testcni::sh("nft add table ip pmtest_ct && nft add chain ip pmtest_ct c '{ type filter hook input priority 0; }' && nft add rule ip pmtest_ct c ct state new counter");
+    testcni::sh(
+        "nft add table ip pmtest_ct && nft add chain ip pmtest_ct c '{ type filter hook input "
+        "priority 0; }' && nft add rule ip pmtest_ct c ct state new counter");
     EXPECT_EQ(udp_ask(topo.outside(), pmtest::kHostV4, 5353), std::nullopt);
     ASSERT_GT(conntrack_entries(5353), 0) << "no conntrack entry to start with";
     auto r = topo.portmap("ADD", "c1", json::array({mapping(5353, 53, "udp")}));
     ASSERT_TRUE(r.ok()) << r.out;
-    EXPECT_EQ(udp_ask(topo.outside(), pmtest::kHostV4, 5353), "c1-udp") << "stale entry not flushed on ADD";
+    EXPECT_EQ(udp_ask(topo.outside(), pmtest::kHostV4, 5353), "c1-udp")
+        << "stale entry not flushed on ADD";
     ASSERT_TRUE(topo.portmap("DEL", "c1", json::array({mapping(5353, 53, "udp")})).ok());
     EXPECT_EQ(conntrack_entries(5353), 0) << "entries left after DEL";
     testcni::sh("nft delete table ip pmtest_ct");

@@ -20,7 +20,8 @@ int socket_in(const std::string& netns, int family, int type) {
     int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     int target = netns.empty() ? -1 : ::open(netns.c_str(), O_RDONLY | O_CLOEXEC);
     if (self < 0 || (!netns.empty() && target < 0)) throw std::runtime_error("open netns " + netns);
-    if (target >= 0 && ::setns(target, CLONE_NEWNET) != 0) throw std::runtime_error("setns " + netns);
+    if (target >= 0 && ::setns(target, CLONE_NEWNET) != 0)
+        throw std::runtime_error("setns " + netns);
     int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
     if (target >= 0 && ::setns(self, CLONE_NEWNET) != 0) std::abort();
     ::close(self);
@@ -52,7 +53,8 @@ sockaddr_storage make_addr(const std::string& addr, int port, socklen_t& len) {
     return ss;
 }
 
-std::optional<std::string> ask(const std::string& netns, const std::string& addr, int port, bool udp) {
+std::optional<std::string> ask(const std::string& netns, const std::string& addr, int port,
+                               bool udp) {
     socklen_t len = 0;
     auto ss = make_addr(addr, port, len);
     int fd = socket_in(netns, ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK);
@@ -61,8 +63,9 @@ std::optional<std::string> ask(const std::string& netns, const std::string& addr
     if (r == 0 || errno == EINPROGRESS) {
         int err = 0;
         socklen_t el = sizeof err;
-        bool connected = udp || (wait_for(fd, POLLOUT) &&
-                                 ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0);
+        bool connected =
+            udp || (wait_for(fd, POLLOUT) &&
+                    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0);
         if (connected && (!udp || ::send(fd, "ping", 4, 0) == 4) && wait_for(fd, POLLIN)) {
             char buf[256];
             auto n = ::recv(fd, buf, sizeof buf, 0);
@@ -83,7 +86,8 @@ Server::Server(const std::string& netns, int family, bool udp, int port, std::st
     socklen_t len = 0;
     auto ss = make_addr(family == AF_INET ? "0.0.0.0" : "::", port, len);
     if (::bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0 || (!udp && ::listen(fd_, 64) != 0))
-        throw std::runtime_error("bind/listen " + std::to_string(port) + ": " + std::strerror(errno));
+        throw std::runtime_error("bind/listen " + std::to_string(port) + ": " +
+                                 std::strerror(errno));
     thread_ = std::thread([this] { serve(); });
 }
 
@@ -102,7 +106,8 @@ void Server::serve() {
             sockaddr_storage from{};
             socklen_t fl = sizeof from;
             if (::recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl) > 0)
-                ::sendto(fd_, reply_.data(), reply_.size(), 0, reinterpret_cast<sockaddr*>(&from), fl);
+                ::sendto(fd_, reply_.data(), reply_.size(), 0, reinterpret_cast<sockaddr*>(&from),
+                         fl);
             continue;
         }
         int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);

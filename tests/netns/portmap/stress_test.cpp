@@ -22,16 +22,20 @@ namespace {
 
 constexpr int kContainers = 50;
 
-json mapping(int host, int ctr) { return {{"hostPort", host}, {"containerPort", ctr}, {"protocol", "tcp"}}; }
+json mapping(int host, int ctr) {
+    return {{"hostPort", host}, {"containerPort", ctr}, {"protocol", "tcp"}};
+}
 
 bool any_state(const std::string& id) {
     auto s = pmtest::nat_state();
-    return s.find("id: \\\"" + id + "\\\"") != std::string::npos || s.find("id=" + id + "\"") != std::string::npos;
+    return s.find("id: \\\"" + id + "\\\"") != std::string::npos ||
+           s.find("id=" + id + "\"") != std::string::npos;
 }
 
 int records(const std::string& sub) {
     int n = 0;
-    std::string cmd = "ls /var/lib/cni/netrun-portmap/" + sub + " 2>/dev/null | wc -l > /tmp/pm-records";
+    std::string cmd =
+        "ls /var/lib/cni/netrun-portmap/" + sub + " 2>/dev/null | wc -l > /tmp/pm-records";
     testcni::sh(cmd);
     std::ifstream("/tmp/pm-records") >> n;
     return n;
@@ -52,7 +56,8 @@ TEST_P(Stress, FiftyParallelAddsThenFiftyParallelDels) {
         std::vector<std::thread> threads;
         for (int i = 0; i < kContainers; ++i)
             threads.emplace_back([&, i] {
-                auto r = topo.portmap(cmd, "p" + std::to_string(i), json::array({mapping(20000 + i, 80)}));
+                auto r = topo.portmap(cmd, "p" + std::to_string(i),
+                                      json::array({mapping(20000 + i, 80)}));
                 if (!r.ok()) {
                     ++failures;
                     errors[static_cast<size_t>(i)] = r.out + r.err;
@@ -64,7 +69,8 @@ TEST_P(Stress, FiftyParallelAddsThenFiftyParallelDels) {
     EXPECT_EQ(failures.load(), 0) << errors[0] << errors[1];
     int unreachable = 0;
     for (int i = 0; i < kContainers; ++i)
-        if (pmtest::tcp_ask(topo.outside(), pmtest::kHostV4, 20000 + i) != "p" + std::to_string(i)) ++unreachable;
+        if (pmtest::tcp_ask(topo.outside(), pmtest::kHostV4, 20000 + i) != "p" + std::to_string(i))
+            ++unreachable;
     EXPECT_EQ(unreachable, 0);
     run_all("DEL");
     EXPECT_EQ(failures.load(), 0);
@@ -74,14 +80,17 @@ TEST_P(Stress, FiftyParallelAddsThenFiftyParallelDels) {
 }
 
 // Starts portmap ADD and SIGKILLs it after delay_us (it may have finished by then).
-void add_and_kill(const pmtest::Topology& topo, const std::string& id, const json& maps, int delay_us) {
+void add_and_kill(const pmtest::Topology& topo, const std::string& id, const json& maps,
+                  int delay_us) {
     const std::string conf = "/tmp/pm-crash.json";
     std::ofstream(conf) << topo.portmap_conf(id, maps).dump();
-    const std::string env = "CNI_COMMAND=ADD CNI_CONTAINERID=" + id + " CNI_NETNS=/run/netns/pm-" + id +
-                            " CNI_IFNAME=eth0 CNI_PATH=" + testcni::plugin_dir() + " PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+    const std::string env = "CNI_COMMAND=ADD CNI_CONTAINERID=" + id + " CNI_NETNS=/run/netns/pm-" +
+                            id + " CNI_IFNAME=eth0 CNI_PATH=" + testcni::plugin_dir() +
+                            " PATH=/usr/sbin:/usr/bin:/sbin:/bin";
     pid_t pid = ::fork();
     if (pid == 0) {
-        std::string cmd = "exec env -i " + env + " " + testcni::plugin_path("portmap") + " < " + conf + " > /dev/null";
+        std::string cmd = "exec env -i " + env + " " + testcni::plugin_path("portmap") + " < " +
+                          conf + " > /dev/null";
         ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
@@ -102,14 +111,18 @@ TEST_P(Stress, SigkillDuringAddThenDelOrGcLeavesNothing) {
             json g = topo.portmap_conf("none", json());
             g["cniVersion"] = "1.1.0";
             g["cni.dev/valid-attachments"] = json::array();
-            auto r = testcni::run(testcni::Call{.plugin = "portmap", .command = "GC", .container_id = "", .netns = ""}, g);
+            auto r = testcni::run(
+                testcni::Call{
+                    .plugin = "portmap", .command = "GC", .container_id = "", .netns = ""},
+                g);
             ASSERT_TRUE(r.ok()) << r.out;
         } else {
             auto r = topo.portmap("DEL", "k1", json());
             ASSERT_TRUE(r.ok()) << "after kill at " << delay << "us: " << r.out;
         }
-        EXPECT_FALSE(any_state("k1")) << "kill at " << delay << "us, then " << (gc ? "GC" : "DEL") << "\n"
-                                      << pmtest::nat_state();
+        EXPECT_FALSE(any_state("k1"))
+            << "kill at " << delay << "us, then " << (gc ? "GC" : "DEL") << "\n"
+            << pmtest::nat_state();
         EXPECT_EQ(records("owners"), 0) << delay;
         EXPECT_EQ(records("nft"), 0) << delay;
     }

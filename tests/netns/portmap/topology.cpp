@@ -38,16 +38,24 @@ testcni::Call call(const std::string& plugin, const std::string& cmd, const Cont
 
 }  // namespace
 
-std::string Container::ip4() const { return addr_of(result, false); }
-std::string Container::ip6() const { return addr_of(result, true); }
+std::string Container::ip4() const {
+    return addr_of(result, false);
+}
+std::string Container::ip6() const {
+    return addr_of(result, true);
+}
 
-Topology::Topology(std::string backend, bool dual_stack) : backend_(std::move(backend)), dual_stack_(dual_stack) {
+Topology::Topology(std::string backend, bool dual_stack)
+    : backend_(std::move(backend)), dual_stack_(dual_stack) {
     sh("ip netns add pm-out");
     sh("ip link add pm-vout type veth peer name eth0 netns pm-out");
-    sh("ip addr add 192.168.77.1/24 dev pm-vout && ip addr add fd77::1/64 dev pm-vout nodad && ip link set pm-vout up");
-    sh("ip -n pm-out addr add 192.168.77.2/24 dev eth0 && ip -n pm-out addr add fd77::2/64 dev eth0 nodad");
+    sh("ip addr add 192.168.77.1/24 dev pm-vout && ip addr add fd77::1/64 dev pm-vout nodad && ip "
+       "link set pm-vout up");
+    sh("ip -n pm-out addr add 192.168.77.2/24 dev eth0 && ip -n pm-out addr add fd77::2/64 dev "
+       "eth0 nodad");
     sh("ip -n pm-out link set eth0 up && ip -n pm-out link set lo up");
-    sh("ip -n pm-out route add default via 192.168.77.1 && ip -n pm-out -6 route add default via fd77::1");
+    sh("ip -n pm-out route add default via 192.168.77.1 && ip -n pm-out -6 route add default via "
+       "fd77::1");
     sh("ip link set lo up; sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1");
 }
 
@@ -63,7 +71,8 @@ Topology::~Topology() {
 const Container& Topology::attach(const std::string& id) {
     Container c{.id = id, .netns_name = "pm-" + id, .netns = "/run/netns/pm-" + id, .result = {}};
     sh("ip netns add " + c.netns_name + " && ip -n " + c.netns_name + " link set lo up");
-    sh("ip netns exec " + c.netns_name + " sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
+    sh("ip netns exec " + c.netns_name +
+       " sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
     auto r = testcni::run(call("bridge", "ADD", c), bridge_conf(dual_stack_));
     EXPECT_TRUE(r.ok()) << r.out << r.err;
     c.result = r.json;
@@ -71,14 +80,16 @@ const Container& Topology::attach(const std::string& id) {
 }
 
 json Topology::portmap_conf(const std::string& id, const json& mappings) const {
-    json j = {{"cniVersion", "1.0.0"}, {"name", kNetwork}, {"type", "portmap"}, {"backend", backend_}};
+    json j = {
+        {"cniVersion", "1.0.0"}, {"name", kNetwork}, {"type", "portmap"}, {"backend", backend_}};
     j["runtimeConfig"]["portMappings"] = mappings.is_null() ? json::array() : mappings;
     auto it = containers_.find(id);
     if (it != containers_.end()) j["prevResult"] = it->second.result;
     return j;
 }
 
-testcni::Reply Topology::portmap(const std::string& cmd, const std::string& id, const json& mappings) {
+testcni::Reply Topology::portmap(const std::string& cmd, const std::string& id,
+                                 const json& mappings) {
     const Container& c = containers_.at(id);
     if (cmd == "ADD") published_[id] = mappings;
     return testcni::run(call("portmap", cmd, c), portmap_conf(id, mappings));
@@ -87,7 +98,8 @@ testcni::Reply Topology::portmap(const std::string& cmd, const std::string& id, 
 std::string nat_state() {
     std::string out;
     for (const char* cmd : {"iptables-save", "ip6tables-save", "nft list ruleset"}) {
-        auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", std::string(cmd) + " 2>&1"}, {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, {});
+        auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", std::string(cmd) + " 2>&1"},
+                                            {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, {});
         if (r) out += r->out;
     }
     return out;

@@ -35,7 +35,8 @@ class Topology {
     const Container& attach(const std::string& id);
     // portmap config for the container with the given mappings (runtimeConfig.portMappings).
     nlohmann::json portmap_conf(const std::string& id, const nlohmann::json& mappings) const;
-    testcni::Reply portmap(const std::string& cmd, const std::string& id, const nlohmann::json& mappings);
+    testcni::Reply portmap(const std::string& cmd, const std::string& id,
+                           const nlohmann::json& mappings);
 
   private:
     std::string backend_;

@@ -16,8 +16,12 @@ PortmapRequest request() {
     r.container_id = "ctr";
     r.container_ips = {*ip::Net::parse("10.22.0.5/24"), *ip::Net::parse("fd22::5/64")};
     r.host_ifaces = {"cni0"};
-    r.mappings = {{.host_port = 8080, .container_port = 80, .protocol = "tcp", .host_ip = std::nullopt},
-                  {.host_port = 5353, .container_port = 53, .protocol = "udp", .host_ip = ip::Addr::parse("192.168.1.1")}};
+    r.mappings = {
+        {.host_port = 8080, .container_port = 80, .protocol = "tcp", .host_ip = std::nullopt},
+        {.host_port = 5353,
+         .container_port = 53,
+         .protocol = "udp",
+         .host_ip = ip::Addr::parse("192.168.1.1")}};
     return r;
 }
 
@@ -48,15 +52,32 @@ TEST(PortmapRules, AddBatchOnEmptyTablesCreatesBaseChainsGuardAndContainerChain)
     const auto chain = dnat_chain_name("net", "ctr");
     EXPECT_EQ(chain.size(), 28u);
     EXPECT_NE(b.find(":CNI-HOSTPORT-DNAT - [0:0]"), std::string::npos) << b;
-    EXPECT_NE(b.find("-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"), std::string::npos);
-    EXPECT_NE(b.find("-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"), std::string::npos);
+    EXPECT_NE(b.find("-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"),
+              std::string::npos);
+    EXPECT_NE(b.find("-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT"),
+              std::string::npos);
     EXPECT_NE(b.find("--set-xmark 0x2000/0x2000"), std::string::npos);
-    EXPECT_NE(b.find("-A " + chain + " -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.22.0.5:80"), std::string::npos) << b;
-    EXPECT_NE(b.find("-A " + chain + " -d 192.168.1.1/32 -p udp -m udp --dport 5353 -j DNAT --to-destination 10.22.0.5:53"), std::string::npos) << b;
-    EXPECT_NE(b.find("-s 10.22.0.0/24 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK"), std::string::npos) << b;
+    EXPECT_NE(
+        b.find("-A " + chain + " -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.22.0.5:80"),
+        std::string::npos)
+        << b;
+    EXPECT_NE(
+        b.find(
+            "-A " + chain +
+            " -d 192.168.1.1/32 -p udp -m udp --dport 5353 -j DNAT --to-destination 10.22.0.5:53"),
+        std::string::npos)
+        << b;
+    EXPECT_NE(b.find("-s 10.22.0.0/24 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK"),
+              std::string::npos)
+        << b;
     EXPECT_NE(b.find("-s 127.0.0.1/32 -p tcp"), std::string::npos);
     EXPECT_NE(b.find("*raw\n:CNI-HOSTPORT-LOCALGUARD"), std::string::npos);
-    EXPECT_NE(b.find("--comment \"dnat name: \\\"net\\\" id: \\\"ctr\\\"\" -m multiport --dports 8080 -j " + chain), std::string::npos) << b;
+    EXPECT_NE(
+        b.find(
+            "--comment \"dnat name: \\\"net\\\" id: \\\"ctr\\\"\" -m multiport --dports 8080 -j " +
+            chain),
+        std::string::npos)
+        << b;
 }
 
 TEST(PortmapRules, Ipv6SkipsTheV4HostIpLocalhostAndGuard) {
@@ -118,13 +139,17 @@ TEST(PortmapRules, ConditionsGoOnTheEntryJump) {
     auto req = request();
     req.conditions_v4 = {"-m", "set", "--match-set", "allowed src"};
     auto b = portmap_add_batch(req, ip::Family::V4, {}, {});
-    EXPECT_NE(b.find("-A CNI-HOSTPORT-DNAT -p tcp -m set --match-set allowed src -m comment"), std::string::npos) << b;
+    EXPECT_NE(b.find("-A CNI-HOSTPORT-DNAT -p tcp -m set --match-set allowed src -m comment"),
+              std::string::npos)
+        << b;
 }
 
 TEST(NftPortmapElements, OnePerMappingAndMasqueradeKeys) {
     auto e = nft_portmap_elements(request());
     auto has = [&](const std::string& set, const std::string& key, const std::string& value) {
-        return std::any_of(e.begin(), e.end(), [&](const NftElement& x) { return x.set == set && x.key == key && x.value == value; });
+        return std::any_of(e.begin(), e.end(), [&](const NftElement& x) {
+            return x.set == set && x.key == key && x.value == value;
+        });
     };
     EXPECT_TRUE(has("dnat4_any", "tcp . 8080", "10.22.0.5 . 80"));
     EXPECT_TRUE(has("dnat4_ip", "192.168.1.1 . udp . 5353", "10.22.0.5 . 53"));
@@ -132,10 +157,12 @@ TEST(NftPortmapElements, OnePerMappingAndMasqueradeKeys) {
     EXPECT_TRUE(has("hp4", "\"cni0\" . 10.22.0.5", ""));
     EXPECT_TRUE(has("self6", "fd22::5 . fd22::5", ""));
     EXPECT_TRUE(has("lo4", "10.22.0.5", ""));
-    EXPECT_FALSE(std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "dnat6_ip"; }));
+    EXPECT_FALSE(
+        std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "dnat6_ip"; }));
     auto req = request();
     req.masq_all = true;
     e = nft_portmap_elements(req);
     EXPECT_TRUE(has("all4", "10.22.0.5", ""));
-    EXPECT_FALSE(std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "lo4"; }));
+    EXPECT_FALSE(
+        std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "lo4"; }));
 }

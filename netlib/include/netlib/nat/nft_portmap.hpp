@@ -24,7 +24,8 @@ inline constexpr std::string_view kNftPortmapTable = "inet netrun_portmap";
 
 class NftPortmap final : public PortmapBackend {
   public:
-    explicit NftPortmap(std::string dir = std::string(kPortOwnersDir) + "/nft") : dir_(std::move(dir)) {}
+    explicit NftPortmap(std::string dir = std::string(kPortOwnersDir) + "/nft")
+        : dir_(std::move(dir)) {}
 
     std::string_view name() const override { return "nftables"; }
     Expected<> add(const PortmapRequest& req) override;

@@ -33,7 +33,8 @@ class PortOwners {
     // Records owner's mappings, replacing its earlier claims. Fails with Code::PortConflict
     // naming the other container when a port is taken; then nothing is recorded.
     // backend: the PortmapBackend name that will hold the rules (DEL then asks only it).
-    Expected<> claim(const Owner& owner, std::span<const PortMapping> mappings, std::string_view backend);
+    Expected<> claim(const Owner& owner, std::span<const PortMapping> mappings,
+                     std::string_view backend);
 
     // The backend recorded by claim(); empty when unknown (no record, older record).
     std::string backend_of(const Owner& owner) const;
@@ -45,7 +46,8 @@ class PortOwners {
     Expected<std::vector<Owner>> owners(std::string_view network) const;
 
   private:
-    PortOwners(std::string dir, sys::FileLock lock) : dir_(std::move(dir)), lock_(std::move(lock)) {}
+    PortOwners(std::string dir, sys::FileLock lock)
+        : dir_(std::move(dir)), lock_(std::move(lock)) {}
     std::string owner_file(const Owner& o) const;
 
     std::string dir_;

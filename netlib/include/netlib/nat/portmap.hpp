@@ -19,7 +19,7 @@ namespace netlib::nat {
 struct PortMapping {
     std::uint16_t host_port = 0;
     std::uint16_t container_port = 0;
-    std::string protocol = "tcp";   // tcp | udp | sctp
+    std::string protocol = "tcp";     // tcp | udp | sctp
     std::optional<ip::Addr> host_ip;  // nullopt: every local address of both families
     friend bool operator==(const PortMapping&, const PortMapping&) = default;
 };
