@@ -25,11 +25,21 @@ mount -t cgroup2 cgroup2 /newroot/sys/fs/cgroup   # the runner's sandbox tests n
 for c in $(cat /newroot/sys/fs/cgroup/cgroup.controllers); do
   echo "+$c" >/newroot/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 done
+cmd=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^netrun.cmd=//p' | base64 -d)
+# A checkout under /tmp or /run (CI clones often live there) must survive the fresh tmpfs
+# mounts below: hold its directory (the build dir's parent, the source tree) aside and move
+# it back on top.
+bdir=$(echo "$cmd" | sed -n 's/^cd \([^ ]*\) &&.*/\1/p')
+tree=${bdir%/*}
+case "$tree" in
+  /tmp/*|/run/*|/var/lib/cni/*) mkdir -p /keep && mount --bind "/newroot$tree" /keep || fail "cannot hold $tree";;
+  *) tree=;;
+esac
 mount -t tmpfs tmp /newroot/run; mount -t tmpfs tmp /newroot/tmp
 mkdir -p /newroot/dev/pts /newroot/dev/shm; mount -t devpts pts /newroot/dev/pts; mount -t tmpfs shm /newroot/dev/shm
 mkdir -p /newroot/var/lib/cni; mount -t tmpfs tmp /newroot/var/lib/cni
+if [ -n "$tree" ]; then mkdir -p "/newroot$tree" && mount --move /keep "/newroot$tree" || fail "cannot restore $tree"; fi
 ip link set lo up
-cmd=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^netrun.cmd=//p' | base64 -d)
 echo "vm-init: $(uname -r), $(nproc) vCPUs, running: $cmd"
 chroot /newroot /bin/sh -c "$cmd"
 echo $? >/result/rc
