@@ -16,7 +16,14 @@ netlib::Expected<> del_masquerade(const Config& cfg, const cni::Request& req) {
     // Found by (network, containerID), so this works without the container's addresses:
     // DEL with an empty or vanished CNI_NETNS must not leak rules (the reference does).
     auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
-    return backend->del(req.name, req.container_id);
+    auto r = backend->del(req.name, req.container_id);
+    // The other backend too: the config may have switched backends since ADD. Its errors
+    // (e.g. no iptables on an nftables-only host) do not fail the DEL.
+    for (const char* other : {"iptables", "nftables"}) {
+        if (backend->name() == other) continue;
+        if (auto b = netlib::nat::make_masq_backend(other)) (void)(*b)->del(req.name, req.container_id);
+    }
+    return r;
 }
 
 }  // namespace bridge
