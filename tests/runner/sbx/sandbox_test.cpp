@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -148,25 +149,31 @@ TEST(Sandbox, PidsLimitStopsAForkBomb) {
     EXPECT_LE(procs, 20) << r.out;
 }
 
+// The share is measured up to three times: on a loaded 2-core host (parallel builds) the loop
+// can get less than its quota, but it must never get more.
 TEST(Sandbox, CpuQuotaHoldsABusyLoopNearHalfACpu) {
-    auto s = spec({"timeout", "3", "sh", "-c", "while :; do :; done"});
-    s.resources.cpus = 0.5;
-    s.stdout_fd = s.stderr_fd = 2;
-    auto l = sb::launch(s);
-    ASSERT_TRUE(l) << l.error().msg;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    auto u0 = sb::usage(l->cgroup);
-    auto t0 = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-    auto u1 = sb::usage(l->cgroup);
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ::kill(l->pid, SIGKILL);
-    (void)sb::wait_exit(*l);
-    ASSERT_TRUE(u0 && u1);
-    double share = (u1->cpu_seconds - u0->cpu_seconds) / wall;
-    std::printf("cpu share with --cpus 0.5: %.2f\n", share);
-    EXPECT_GT(share, 0.35);
-    EXPECT_LT(share, 0.65);
+    double best = 0;
+    for (int attempt = 0; attempt < 3 && best <= 0.35; ++attempt) {
+        auto s = spec({"timeout", "3", "sh", "-c", "while :; do :; done"});
+        s.resources.cpus = 0.5;
+        s.stdout_fd = s.stderr_fd = 2;
+        auto l = sb::launch(s);
+        ASSERT_TRUE(l) << l.error().msg;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        auto u0 = sb::usage(l->cgroup);
+        auto t0 = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+        auto u1 = sb::usage(l->cgroup);
+        double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        ::kill(l->pid, SIGKILL);
+        (void)sb::wait_exit(*l);
+        ASSERT_TRUE(u0 && u1);
+        double share = (u1->cpu_seconds - u0->cpu_seconds) / wall;
+        std::printf("cpu share with --cpus 0.5: %.2f\n", share);
+        EXPECT_LT(share, 0.65);
+        best = std::max(best, share);
+    }
+    EXPECT_GT(best, 0.35);
 }
 
 TEST(Sandbox, UsageReportsMemoryAndPids) {
