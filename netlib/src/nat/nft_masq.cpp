@@ -126,12 +126,13 @@ Expected<> NftMasq::check(const MasqRequest& req) {
 }
 
 Expected<> NftMasq::gc(std::string_view network, std::span<const std::string> valid_ids) {
+    sys::sweep_temp_files(dir_);  // records cut short by a crash
     std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir_.c_str()), ::closedir);
     if (!d) return {};
     std::vector<std::string> stale;
     while (auto* e = ::readdir(d.get())) {
         std::string name = e->d_name, net, id;
-        if (name == "." || name == "..") continue;
+        if (name == "." || name == ".." || sys::is_temp_name(name)) continue;
         read_keys(dir_ + "/" + name, &net, &id);
         if (net == network && std::find(valid_ids.begin(), valid_ids.end(), id) == valid_ids.end())
             stale.push_back(id);

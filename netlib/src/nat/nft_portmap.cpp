@@ -194,12 +194,13 @@ Expected<> NftPortmap::check(const PortmapRequest& req) {
 }
 
 Expected<> NftPortmap::gc(std::string_view network, std::span<const std::string> valid_ids) {
+    sys::sweep_temp_files(dir_);  // records cut short by a crash
     std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir_.c_str()), ::closedir);
     if (!d) return {};
     std::vector<std::string> stale;
     while (auto* e = ::readdir(d.get())) {
         std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
+        if (name == "." || name == ".." || sys::is_temp_name(name)) continue;
         auto text = sys::read_file(dir_ + "/" + name);
         if (!text) continue;
         std::istringstream in(*text);

@@ -43,7 +43,7 @@ std::vector<std::string> list_dir(const std::string& path) {
     if (!d) return out;
     while (auto* e = ::readdir(d.get())) {
         std::string n = e->d_name;
-        if (n != "." && n != "..") out.push_back(std::move(n));
+        if (n != "." && n != ".." && !sys::is_temp_name(n)) out.push_back(std::move(n));
     }
     return out;
 }
@@ -107,7 +107,9 @@ Expected<> PortOwners::release(const Owner& owner) {
         auto holder = read_owner(path);
         if (holder && *holder == owner && ::unlink(path.c_str()) != 0 && errno != ENOENT)
             return fail_errno(Code::Io, "remove port record " + path, errno);
-        ::rmdir(path.substr(0, path.rfind('/')).c_str());  // only succeeds when empty
+        const std::string pdir = path.substr(0, path.rfind('/'));
+        sys::sweep_temp_files(pdir);  // a write cut short by a crash
+        ::rmdir(pdir.c_str());        // only succeeds when empty
     }
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove port owner record " + file, errno);
@@ -125,6 +127,7 @@ std::string PortOwners::backend_of(const Owner& owner) const {
 
 Expected<std::vector<Owner>> PortOwners::owners(std::string_view network) const {
     std::vector<Owner> out;
+    sys::sweep_temp_files(dir_ + "/owners");  // GC's walk doubles as the crash sweep
     for (const auto& name : list_dir(dir_ + "/owners")) {
         auto o = read_owner(dir_ + "/owners/" + name);
         if (o && o->network == network) out.push_back(std::move(*o));

@@ -1,11 +1,15 @@
 #include "netlib/sys/files.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <memory>
 
 namespace netlib::sys {
 
@@ -40,13 +44,39 @@ Expected<> write_all(int fd, std::string_view data, const std::string& path) {
 }
 }  // namespace
 
+std::string temp_name_for(const std::string& path) {
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    return dir + "." + base + ".tmp." + std::to_string(::getpid());
+}
+
+bool is_temp_name(std::string_view name) {
+    return name.starts_with(".") && name.find(".tmp.") != std::string_view::npos;
+}
+
 Expected<> write_file_atomic(const std::string& path, std::string_view data, int mode) {
-    std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    const std::string tmp = temp_name_for(path);
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    // An O_TMPFILE has no name while it is written, so a process killed mid-write leaves
+    // nothing behind; only the link-then-rename step (two syscalls) can leave a hidden
+    // ".<name>.tmp.<pid>", which sweep_temp_files() removes.
+    Fd fd(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+    const bool anonymous = static_cast<bool>(fd);
+    if (!anonymous) fd = Fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!fd) return fail_errno(Code::Io, "create " + tmp, errno);
     if (auto r = write_all(fd.get(), data, tmp); !r) {
-        ::unlink(tmp.c_str());
+        if (!anonymous) ::unlink(tmp.c_str());
         return r;
+    }
+    if (anonymous) {
+        // O_TMPFILE ignores the umask only partly; the mode is what callers rely on.
+        ::fchmod(fd.get(), static_cast<mode_t>(mode));
+        ::unlink(tmp.c_str());  // a leftover of a process that had our pid
+        const std::string self = "/proc/self/fd/" + std::to_string(fd.get());
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0)
+            return fail_errno(Code::Io, "link " + tmp, errno);
     }
     fd.reset();
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -55,6 +85,19 @@ Expected<> write_file_atomic(const std::string& path, std::string_view data, int
         return fail_errno(Code::Io, "rename " + tmp + " to " + path, e);
     }
     return {};
+}
+
+void sweep_temp_files(const std::string& dir) {
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d) return;
+    while (auto* e = ::readdir(d.get())) {
+        std::string_view name = e->d_name;
+        if (!is_temp_name(name)) continue;
+        // Only a dead writer's file: a live one is between its link and its rename.
+        const auto pid = std::atoi(std::string(name.substr(name.rfind('.') + 1)).c_str());
+        if (pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH)) continue;
+        ::unlinkat(::dirfd(d.get()), e->d_name, 0);
+    }
 }
 
 Expected<> mkdir_p(const std::string& path, int mode) {

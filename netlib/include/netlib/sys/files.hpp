@@ -9,8 +9,14 @@
 namespace netlib::sys {
 
 Expected<std::string> read_file(const std::string& path);
-// Write via a temp file + rename so readers never see a partial file.
+// Write via a temp file + rename so readers never see a partial file. The temp file is
+// anonymous (O_TMPFILE) while written; a crash can leave at most a hidden
+// ".<name>.tmp.<pid>" beside path.
 Expected<> write_file_atomic(const std::string& path, std::string_view data, int mode = 0644);
+// True for the hidden temp names write_file_atomic() uses.
+bool is_temp_name(std::string_view name);
+// Removes such leftovers in dir whose writer process is gone.
+void sweep_temp_files(const std::string& dir);
 Expected<> mkdir_p(const std::string& path, int mode = 0755);
 
 // flock(LOCK_EX) held for the lifetime of the object; the file is created if needed.

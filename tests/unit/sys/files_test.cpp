@@ -1,0 +1,64 @@
+// write_file_atomic leaves only the final file; sweep_temp_files removes leftovers of dead
+// writers and never the temp file of a live one.
+#include "netlib/sys/files.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace netlib;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string t = (fs::temp_directory_path() / "netrun-files-XXXXXX").string();
+        path = ::mkdtemp(t.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::vector<std::string> entries() const {
+        std::vector<std::string> out;
+        for (const auto& e : fs::directory_iterator(path)) out.push_back(e.path().filename());
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+};
+
+TEST(WriteFileAtomic, LeavesOnlyTheFileWithItsModeAndReplacesContent) {
+    TempDir d;
+    const std::string f = (d.path / "record").string();
+    ASSERT_TRUE(sys::write_file_atomic(f, "one\n", 0600));
+    ASSERT_TRUE(sys::write_file_atomic(f, "two\n", 0600));
+    EXPECT_EQ(*sys::read_file(f), "two\n");
+    EXPECT_EQ(d.entries(), std::vector<std::string>{"record"});
+    EXPECT_EQ(fs::status(f).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST(WriteFileAtomic, MissingDirectoryIsAnIoErrorNamingThePath) {
+    auto r = sys::write_file_atomic("/nonexistent-netrun-dir/x", "y");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, static_cast<int>(Code::Io));
+    EXPECT_NE(r.error().msg.find("/nonexistent-netrun-dir/"), std::string::npos) << r.error().msg;
+}
+
+TEST(SweepTempFiles, RemovesDeadWritersLeftoversOnly) {
+    TempDir d;
+    // pid 0x7ffffffe is above pid_max on every kernel: never a live process.
+    std::ofstream(d.path / ".a.tmp.2147483646") << "x";
+    std::ofstream(d.path / (".b.tmp." + std::to_string(::getpid()))) << "x";
+    std::ofstream(d.path / "c.tmp.1") << "x";  // not hidden: a real file that looks alike
+    sys::sweep_temp_files(d.path.string());
+    EXPECT_EQ(d.entries(),
+              (std::vector<std::string>{".b.tmp." + std::to_string(::getpid()), "c.tmp.1"}));
+    EXPECT_TRUE(sys::is_temp_name(".x.tmp.12"));
+    EXPECT_FALSE(sys::is_temp_name("x.tmp.12"));
+}
+
+}  // namespace
