@@ -35,7 +35,7 @@ bool any_state(const std::string& id) {
 int records(const std::string& sub) {
     int n = 0;
     std::string cmd =
-        "ls /var/lib/cni/netrun-portmap/" + sub + " 2>/dev/null | wc -l > /tmp/pm-records";
+        "ls -A /var/lib/cni/netrun-portmap/" + sub + " 2>/dev/null | wc -l > /tmp/pm-records";
     testcni::sh(cmd);
     std::ifstream("/tmp/pm-records") >> n;
     return n;
