@@ -1,0 +1,4 @@
+# netrun's own networks: generated macvlan/ipvlan conflists and `netrun network`.
+netrun_add_gtest(runner_sublink_network_test SOURCES runner/net/sublink_network_test.cpp LIBS netrun_net LABELS unit)
+netrun_add_gtest(runner_sublink_parent_test SOURCES runner/net/sublink_parent_test.cpp
+                 LIBS netrun_net LABELS netns NETNS_MAIN TIMEOUT 60)
