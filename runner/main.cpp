@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
         {"import", "import a rootfs tar, docker save archive or OCI layout", lc::import_main},
         {"images", "list images", lc::images_main},
         {"rmi", "remove images", lc::rmi_main},
+        {"gc", "release what dead containers left of their networks (CNI DEL, GC)", lc::gc_main},
         {"net", "attach/detach a netns to a CNI network (add, check, del, status, gc)", netrun::net::net_main},
     };
     // firejail style: `netrun [OPTIONS] -- CMD` runs CMD in the built-in image.

@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
-# Runs inside the sandbox made by demo.sh: private /run and CNI state, loopback up.
+# Runs inside the sandbox made by demo.sh (own network and mount namespaces): private /run,
+# CNI state and image store, so the machine's real network and disks are left alone. This
+# netns plays the host: netrun creates its bridge, NAT rules and the container here.
 set -euo pipefail
 mount -t tmpfs tmpfs /run
-mkdir -p /var/lib/cni && mount -t tmpfs tmpfs /var/lib/cni
+for d in /var/lib/cni /var/lib/netrun; do mkdir -p "$d" && mount -t tmpfs tmpfs "$d"; done
 ip link set lo up
-NETRUN=build/bin/netrun
-CONF=conf/demo-bridge.conflist
-export CNI_PATH=$PWD/build/bin
-for c in c1 c2; do
-  ip netns add "$c"
-  echo "== netrun net add $CONF /run/netns/$c"
-  $NETRUN net add "$CONF" "/run/netns/$c" --id "$c"
+export PATH="$PWD/build/bin:$PATH"
+trap 'netrun rm -f web >/dev/null 2>&1 || true' EXIT
+echo "== netrun -d --name web -p 8088:80 netrun/busybox httpd -f -p 80 -h /www"
+netrun -d --name web -p 8088:80 netrun/busybox httpd -f -p 80 -h /www
+netrun ps
+echo "== curl http://127.0.0.1:8088/"
+page=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  page=$(curl -s -m 2 http://127.0.0.1:8088/) && break
+  sleep 0.2
 done
-addr() { ip -n "$1" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1; }
-echo "== c1 has $(addr c1), c2 has $(addr c2); bridge:"
-ip -br addr show dev demo0
-echo "== ping c1 -> c2"
-ip netns exec c1 ping -c 3 -W 1 "$(addr c2)"
-echo "== ping c2 -> gateway"
-ip netns exec c2 ping -c 1 -W 1 10.99.0.1
-for c in c1 c2; do $NETRUN net del "$CONF" "/run/netns/$c" --id "$c"; done
-left=$(ip -o link show type veth | wc -l)
-echo "== after DEL: $left veth left, leases: $(ls /var/lib/cni/networks/demo | grep -vc -e lock -e last_reserved || true)"
+printf '%s\n' "$page"
+[ "$page" = "hello from netrun" ] || { echo "demo FAILED: no page through the published port" >&2; exit 1; }
+netrun rm -f web >/dev/null
 echo "demo OK"

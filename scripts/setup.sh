@@ -10,6 +10,7 @@ PACKAGES=(
   containernetworking-plugins   # Go reference plugins: interop tests and benchmarks
   qemu-system-x86 busybox-static   # VM tier (tests/vm): boots Debian's kernel for ipvlan/vlan/dummy/bridge VLAN tests
   hyperfine                     # benchmarks
+  curl                          # the main job (scripts/demo.sh) fetches the published page
   libseccomp-dev                # runner: seccomp filters
   ccache                        # shared compile cache across build dirs (sanitizer, helpers)
   libarchive-dev nettle-dev libacl1-dev libzstd-dev liblz4-dev liblzma-dev libbz2-dev zlib1g-dev busybox-static podman  # runner images: libarchive (static) import, sha256, embedded default image; podman writes archives for the interop test

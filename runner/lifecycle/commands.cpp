@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "container_ops.hpp"
+#include "network_ops.hpp"
 #include "lifecycle.hpp"
 #include "run_options.hpp"
 #include "sandbox/spec.hpp"
@@ -57,7 +58,8 @@ int ps_main(std::span<const std::string_view> args) {
     StateStore states;
     auto list = states.list();
     if (!list) return fail_125(list.error());
-    std::printf("%-14s %-16s %-22s %-20s %-10s %-8s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "STATUS", "MEM", "PIDS", "NAMES");
+    std::printf("%-14s %-16s %-22s %-20s %-10s %-8s %-22s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "STATUS", "MEM",
+                "PIDS", "PORTS", "NAMES");
     for (auto s : *list) {
         s = reconcile(states, s);
         if (!all && s.status != "running") continue;
@@ -67,9 +69,11 @@ int ps_main(std::span<const std::string_view> args) {
         long long mem = -1, pids = -1;
         if (s.status == "running")
             if (auto u = sandbox::usage(s.cgroup)) mem = u->memory_bytes, pids = u->pids;
-        std::printf("%-14s %-16s %-22s %-20s %-10s %-8s %s\n", s.id.substr(0, 12).c_str(), s.image.substr(0, 16).c_str(),
-                    ("\"" + cmd + "\"").c_str(), status_text(s).c_str(), human_bytes(mem).c_str(),
-                    pids < 0 ? "-" : std::to_string(pids).c_str(), s.name.c_str());
+        const std::string ports = s.status == "running" ? ports_text(s) : "";
+        std::printf("%-14s %-16s %-22s %-20s %-10s %-8s %-22s %s\n", s.id.substr(0, 12).c_str(),
+                    s.image.substr(0, 16).c_str(), ("\"" + cmd + "\"").c_str(), status_text(s).c_str(),
+                    human_bytes(mem).c_str(), pids < 0 ? "-" : std::to_string(pids).c_str(), ports.c_str(),
+                    s.name.c_str());
     }
     return 0;
 }
@@ -259,6 +263,7 @@ int inspect_main(std::span<const std::string_view> args) {
             if (auto u = sandbox::usage(cur.cgroup))
                 j["usage"] = {{"memoryBytes", u->memory_bytes}, {"pids", u->pids}, {"cpuSeconds", u->cpu_seconds}};
         j["logPath"] = states.log_path(cur.id);
+        j["networkSettings"] = network_settings(cur);
         out.push_back(j);
     }
     std::cout << out.dump(2) << "\n";

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "network_ops.hpp"
 #include "sandbox/spec.hpp"
 
 namespace netrun::lifecycle {
@@ -23,7 +24,10 @@ netrun::image::Store image_store(StateStore& states) {
     return store;
 }
 
-netlib::Expected<> remove_container(StateStore& states, const ContainerState& s) {
+netlib::Expected<> remove_container(StateStore& states, const ContainerState& state) {
+    ContainerState s = state;
+    // Kept when DEL fails: the state is what lets `rm` or `netrun gc` try again.
+    NETLIB_TRYV(release_network(states, s));
     auto store = image_store(states);
     NETLIB_TRYV(store.remove_rootfs(s.id));
     (void)sandbox::remove_cgroup(s.cgroup);

@@ -19,5 +19,6 @@ int inspect_main(std::span<const std::string_view> args);
 int import_main(std::span<const std::string_view> args);
 int images_main(std::span<const std::string_view> args);
 int rmi_main(std::span<const std::string_view> args);
+int gc_main(std::span<const std::string_view> args);
 
 }  // namespace netrun::lifecycle

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "container_ops.hpp"
+#include "network_ops.hpp"
 
 namespace netrun::lifecycle {
 
@@ -96,6 +97,7 @@ void supervise(StateStore& states, ContainerState& s, const sandbox::Launched& l
                 siginfo_t si{};
                 if (::waitid(P_PID, static_cast<id_t>(l.pid), &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == l.pid) {
                     auto info = sandbox::wait_exit(l);
+                    (void)release_network(states, s);  // before the exit is visible: `stop` waits for it
                     mark_exited(states, s, info ? *info : sandbox::ExitInfo{sandbox::kExitRunnerError, false});
                     exited = true;
                     if (eof) io.stop();
@@ -112,7 +114,8 @@ void supervise(StateStore& states, ContainerState& s, const sandbox::Launched& l
 
 }  // namespace
 
-int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& spec_in) {
+int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& spec_in,
+                   const sandbox::BeforeStart& hook) {
     int ready[2];
     if (::pipe2(ready, O_CLOEXEC) != 0) return fail_125({static_cast<int>(netlib::Code::Kernel), "pipe", {}});
     // SIGCHLD must not be delivered before the event loop's handler is installed.
@@ -132,7 +135,7 @@ int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& s
         auto spec = spec_in;
         spec.stdin_fd = null;
         spec.stdout_fd = spec.stderr_fd = out[1];
-        auto l = sandbox::launch(spec);
+        auto l = sandbox::launch(spec, hook);
         ::close(out[1]);
         if (!l) {
             std::string msg = "E" + l.error().msg;

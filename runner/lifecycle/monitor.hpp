@@ -9,7 +9,9 @@ namespace netrun::lifecycle {
 
 // Forks the monitor, which launches the container; returns the CLI's exit status after the
 // monitor reported the start (0, id printed) or the failure (125, message printed).
-int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& spec);
+// `hook` attaches the network (in the monitor, which is the container's parent).
+int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& spec,
+                   const sandbox::BeforeStart& hook);
 
 void mark_running(StateStore& states, ContainerState& s, const sandbox::Launched& l, pid_t monitor);
 void mark_exited(StateStore& states, ContainerState& s, const sandbox::ExitInfo& info);

@@ -10,6 +10,7 @@
 #include "container_ops.hpp"
 #include "lifecycle.hpp"
 #include "monitor.hpp"
+#include "network_ops.hpp"
 #include "run_options.hpp"
 #include "sandbox/spec.hpp"
 
@@ -43,12 +44,12 @@ sandbox::Spec build_spec(const RunOptions& o, const netrun::image::Image& img, c
     spec.security = o.security;
     spec.userns_auto = o.userns_auto;
     spec.init = o.init;
-    spec.net = o.net == "host" ? sandbox::NetMode::Host : sandbox::NetMode::None;
     return spec;
 }
 
-int foreground(StateStore& states, ContainerState& s, const sandbox::Spec& spec) {
-    auto launched = sandbox::launch(spec);
+int foreground(StateStore& states, ContainerState& s, const sandbox::Spec& spec,
+               const sandbox::BeforeStart& hook) {
+    auto launched = sandbox::launch(spec, hook);
     if (!launched) {
         (void)remove_container(states, s);
         return fail_125(launched.error());
@@ -57,6 +58,7 @@ int foreground(StateStore& states, ContainerState& s, const sandbox::Spec& spec)
     for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, forward);
     mark_running(states, s, *launched, ::getpid());
     auto info = sandbox::wait_exit(*launched);
+    (void)release_network(states, s);
     int status = info ? info->status : sandbox::kExitRunnerError;
     mark_exited(states, s, info ? *info : sandbox::ExitInfo{status, false});
     if (s.auto_remove) (void)remove_container(states, s);
@@ -68,6 +70,8 @@ int run_with(RunOptions o) {
     auto store = image_store(states);
     auto img = store.resolve(o.image.empty() ? std::string(netrun::image::kDefaultImage) : o.image);
     if (!img) return fail_125(img.error());
+    auto network = prepare_network(states, o);
+    if (!network) return fail_125(network.error());
     ContainerState s;
     s.id = new_container_id();
     s.name = o.name;
@@ -79,12 +83,14 @@ int run_with(RunOptions o) {
     s.workdir = !o.workdir.empty() ? o.workdir : (img->config.workdir.empty() ? "/" : img->config.workdir);
     s.user = !o.user.empty() ? o.user : img->config.user;
     s.hostname = !o.hostname.empty() ? o.hostname : s.id.substr(0, 12);
-    s.net = o.net;
+    for (const auto& n : o.nets) s.net += (s.net.empty() ? "" : ",") + n;
+    if (s.net.empty()) s.net = "bridge";
     s.auto_remove = o.rm;
     s.detached = o.detach;
     s.stop_signal = o.stop_signal;
     s.stop_timeout = o.stop_timeout;
     s.created = now_rfc3339();
+    s.monitor_pid = ::getpid();  // until the container runs: tells `netrun gc` it is being set up
     s.env = o.env;
     s.config = {{"memory", o.resources.memory.value_or(0)}, {"cpus", o.resources.cpus.value_or(0)},
                 {"pidsLimit", o.resources.pids_limit.value_or(0)}, {"readOnly", o.read_only},
@@ -98,8 +104,14 @@ int run_with(RunOptions o) {
     s.rootfs = rootfs->merged;
     (void)states.save(s);
     auto spec = build_spec(o, *img, s, rootfs->merged);
-    if (o.detach) return start_detached(states, s, spec);
-    return foreground(states, s, spec);
+    apply_network(*network, states, s, spec);
+    if (auto r = write_static_dns_files(*network, o, states, s); !r) {
+        (void)remove_container(states, s);
+        return fail_125(r.error());
+    }
+    const auto hook = attach_hook(*network, o, states, s);
+    if (o.detach) return start_detached(states, s, spec, hook);
+    return foreground(states, s, spec, hook);
 }
 
 }  // namespace
@@ -119,9 +131,14 @@ int run_short_form(std::span<const std::string_view> args) {
         if (o.error().msg == "help") return std::cout << kRunUsage, 0;
         return fail_125(o.error());
     }
-    if (!o->image.empty()) {  // `netrun [OPTIONS] CMD` without `--`: the word is the command
-        o->cmd.insert(o->cmd.begin(), o->image);
-        o->image.clear();
+    // `netrun [OPTIONS] WORD ...` without `--`: WORD is the image when one has that name
+    // (`netrun -d -p 8088:80 netrun/busybox httpd ...`), else the command (firejail style).
+    if (!o->image.empty() && o->image != netrun::image::kDefaultImage) {
+        StateStore states;
+        if (!image_store(states).resolve(o->image)) {
+            o->cmd.insert(o->cmd.begin(), o->image);
+            o->image.clear();
+        }
     }
     return run_with(std::move(*o));
 }

@@ -40,7 +40,13 @@ const char* const kRunUsage =
     "  --userns auto|host     map container root to a subordinate uid range\n"
     "  --init, --no-init      a reaping, signal-forwarding PID 1 (default on)\n"
     "  --stop-signal SIG, --stop-timeout SECONDS\n"
-    "  --net none|host        network (bridge, macvlan, container: come with networking)\n";
+    "  --net, --network NET   bridge (default), none, host, container:NAME, macvlan[:PARENT],\n"
+    "                         ipvlan[:PARENT][,mode=l2|l3|l3s] or a network name (netrun network ls);\n"
+    "                         repeat for more interfaces (eth0, eth1, ...)\n"
+    "  -p, --publish [IP:]HOST:CTR[/tcp|udp|sctp]  publish ports (ranges: 8000-8001:80-81)\n"
+    "  --ip ADDR, --mac-address MAC   address of the first network's interface\n"
+    "  --dns IP, --dns-search DOMAIN, --dns-option OPT   /etc/resolv.conf\n"
+    "  --add-host NAME:IP     an /etc/hosts entry (IP may be host-gateway)\n";
 
 namespace {
 
@@ -58,7 +64,9 @@ constexpr Opt kOpts[] = {
     {"pids-limit", 0, true},   {"cap-add", 0, true},      {"cap-drop", 0, true},     {"privileged", 0, false},
     {"security-opt", 0, true}, {"userns", 0, true},       {"init", 0, false},        {"no-init", 0, false},
     {"stop-signal", 0, true},  {"stop-timeout", 0, true}, {"net", 0, true},          {"network", 0, true},
-    {"publish", 'p', true},    {"help", 0, false},
+    {"publish", 'p', true},    {"help", 0, false},        {"ip", 0, true},           {"mac-address", 0, true},
+    {"mac", 0, true},          {"dns", 0, true},          {"dns-search", 0, true},   {"dns-option", 0, true},
+    {"dns-opt", 0, true},      {"add-host", 0, true},
 };
 
 const Opt* find_long(std::string_view n) {
@@ -178,11 +186,16 @@ Expected<> apply(RunOptions& o, std::string_view name, const std::string& v) {
     else if (name == "no-init") o.init = false;
     else if (name == "stop-signal") o.stop_signal = NETLIB_TRY(parse_signal(v));
     else if (name == "stop-timeout") o.stop_timeout = static_cast<int>(NETLIB_TRY(parse_int(v, name, 0, 86400)));
-    else if (name == "net" || name == "network") {
-        if (v != "none" && v != "host")
-            return fail(Code::UnsupportedField, "--net " + v + ": this netrun runs --net=none and --net=host; bridge, macvlan, ipvlan and container: networks come with the networking support");
-        o.net = v;
-    } else if (name == "publish") o.publish.push_back(v);
+    else if (name == "net" || name == "network") o.nets.push_back(v);
+    else if (name == "publish") o.publish.push_back(v);
+    else if (name == "ip") {
+        if (!o.ip.empty()) return fail(Code::InvalidConfig, "--ip given twice");
+        o.ip = v;
+    } else if (name == "mac-address" || name == "mac") o.mac = v;
+    else if (name == "dns") o.dns.push_back(v);
+    else if (name == "dns-search") o.dns_search.push_back(v);
+    else if (name == "dns-option" || name == "dns-opt") o.dns_options.push_back(v);
+    else if (name == "add-host") o.add_hosts.push_back(v);
     return {};
 }
 
@@ -263,8 +276,6 @@ Expected<RunOptions> parse_run_options(std::span<const std::string_view> args) {
     if (i < args.size()) o.image = std::string(args[i++]);
     if (i < args.size() && args[i] == "--") ++i;
     for (; i < args.size(); ++i) o.cmd.emplace_back(args[i]);
-    if (!o.publish.empty())
-        return fail(Code::UnsupportedField, "-p/--publish needs a bridge network, which comes with the networking support (this netrun runs --net=none and --net=host)");
     return o;
 }
 

@@ -27,8 +27,10 @@ struct RunOptions {
     bool init = true;
     int stop_signal = 15;
     int stop_timeout = 10;
-    std::string net = "none";
+    std::vector<std::string> nets;   // --net/--network in order; empty: bridge
     std::vector<std::string> publish;
+    std::string ip, mac;             // --ip, --mac-address for the first network
+    std::vector<std::string> dns, dns_search, dns_options, add_hosts;
 };
 
 // args: everything after `run` (or, with default_image, the firejail short form's options

@@ -1,5 +1,7 @@
 #include "state.hpp"
 
+#include "network_ops.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -28,7 +30,8 @@ json to_json(const ContainerState& s) {
             {"startTime", s.start_time}, {"monitorPid", s.monitor_pid}, {"cgroup", s.cgroup}, {"rootfs", s.rootfs},
             {"netns", s.netns},     {"exitCode", s.exit_code}, {"oomKilled", s.oom_killed}, {"autoRemove", s.auto_remove},
             {"detached", s.detached}, {"stopSignal", s.stop_signal}, {"stopTimeout", s.stop_timeout},
-            {"created", s.created}, {"finished", s.finished}, {"config", s.config}};
+            {"created", s.created}, {"finished", s.finished}, {"config", s.config},
+            {"network", s.network}};
 }
 
 ContainerState state_from_json(const json& j) {
@@ -58,6 +61,7 @@ ContainerState state_from_json(const json& j) {
     s.stop_timeout = j.value("stopTimeout", 10);
     s.created = j.value("created", "");
     s.finished = j.value("finished", "");
+    if (auto n = j.find("network"); n != j.end()) s.network = *n;
     s.config = j.value("config", json::object());
     return s;
 }
@@ -148,7 +152,9 @@ Expected<> StateStore::remove(const ContainerState& s) {
     std::ifstream in(name_file);
     std::string owner;
     if (in >> owner && owner == s.id) ::unlink(name_file.c_str());
-    for (const char* f : {"/state.json", "/container.log", "/container.log.1"}) ::unlink((dir_of(s.id) + f).c_str());
+    for (const char* f : {"/state.json", "/container.log", "/container.log.1", "/hosts", "/hostname", "/resolv.conf",
+                          "/network.lock"})
+        ::unlink((dir_of(s.id) + f).c_str());
     if (::rmdir(dir_of(s.id).c_str()) != 0 && errno != ENOENT)
         return netlib::fail_errno(Code::Io, "remove " + dir_of(s.id), errno);
     return {};
@@ -184,6 +190,7 @@ ContainerState reconcile(StateStore& store, ContainerState s) {
     s.finished = now_rfc3339();
     (void)sandbox::remove_cgroup(s.cgroup);
     (void)store.save(s);
+    (void)release_network(store, s);  // its monitor died before it could
     return s;
 }
 

@@ -30,6 +30,7 @@ struct ContainerState {
     int stop_signal = 15, stop_timeout = 10;
     std::string created, finished;  // RFC 3339 UTC
     nlohmann::json config;          // the run options, for inspect
+    nlohmann::json network;         // net::ContainerNetwork while attached (null: nothing to detach)
 };
 
 nlohmann::json to_json(const ContainerState& s);

@@ -43,7 +43,24 @@ netlib::Expected<std::pair<std::string, std::string_view>> split_host_ip(std::st
 
 }  // namespace
 
-netlib::Expected<json> parse_port_mapping(std::string_view spec) {
+namespace {
+
+// "N" or "N-M" (M >= N) -> [first, last].
+netlib::Expected<std::pair<int, int>> parse_port_range(std::string_view text, std::string_view what,
+                                                       std::string_view spec) {
+    const auto dash = text.find('-');
+    const int first = NETLIB_TRY(parse_port(text.substr(0, dash), what, spec));
+    if (dash == std::string_view::npos) return std::pair{first, first};
+    const int last = NETLIB_TRY(parse_port(text.substr(dash + 1), what, spec));
+    if (last < first)
+        return fail(Code::InvalidConfig, "-p " + std::string(spec) + ": " + std::string(what) +
+                                             " port range \"" + std::string(text) + "\" runs backwards");
+    return std::pair{first, last};
+}
+
+}  // namespace
+
+netlib::Expected<json> parse_publish(std::string_view spec) {
     std::string_view rest = spec;
     std::string proto = "tcp";
     if (auto slash = rest.rfind('/'); slash != std::string_view::npos) {
@@ -55,15 +72,31 @@ netlib::Expected<json> parse_port_mapping(std::string_view spec) {
     }
     auto [ip, ports] = NETLIB_TRY(split_host_ip(rest, spec));
     auto colon = ports.find(':');
-    if (colon == std::string_view::npos || ports.find(':', colon + 1) != std::string_view::npos)
+    if (colon == std::string_view::npos)
+        return fail(Code::InvalidConfig, "-p " + std::string(spec) +
+                                             ": give the host port too, as HOST:CTR (netrun does not pick "
+                                             "a random host port)");
+    if (ports.find(':', colon + 1) != std::string_view::npos)
         return fail(Code::InvalidConfig, "-p " + std::string(spec) + ": want [hostIP:]HOST:CTR[/tcp|udp|sctp]");
-    // Locals, not NETLIB_TRY inside the braced list: leaving a statement expression in the
-    // middle of an initializer list leaks the elements already built (GCC).
-    const int host = NETLIB_TRY(parse_port(ports.substr(0, colon), "host", spec));
-    const int container = NETLIB_TRY(parse_port(ports.substr(colon + 1), "container", spec));
-    json m{{"hostPort", host}, {"containerPort", container}, {"protocol", proto}};
-    if (!ip.empty()) m["hostIP"] = ip;
-    return m;
+    const auto host = NETLIB_TRY(parse_port_range(ports.substr(0, colon), "host", spec));
+    const auto ctr = NETLIB_TRY(parse_port_range(ports.substr(colon + 1), "container", spec));
+    if (host.second - host.first != ctr.second - ctr.first)
+        return fail(Code::InvalidConfig, "-p " + std::string(spec) +
+                                             ": the host and container port ranges must have the same length");
+    json out = json::array();
+    for (int i = 0; i <= host.second - host.first; ++i) {
+        json m{{"hostPort", host.first + i}, {"containerPort", ctr.first + i}, {"protocol", proto}};
+        if (!ip.empty()) m["hostIP"] = ip;
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+netlib::Expected<json> parse_port_mapping(std::string_view spec) {
+    auto all = NETLIB_TRY(parse_publish(spec));
+    if (all.size() != 1)
+        return fail(Code::InvalidConfig, "-p " + std::string(spec) + ": one port here, not a range");
+    return all[0];
 }
 
 netlib::Expected<netlib::cni::Attachment> parse_attachment(std::string_view spec) {

@@ -16,6 +16,9 @@ namespace netrun::net {
 // (the portMappings capability, CONVENTIONS.md). An IPv6 hostIP goes in brackets:
 // [::1]:8080:80. Protocol defaults to tcp.
 netlib::Expected<nlohmann::json> parse_port_mapping(std::string_view spec);
+// The same with ranges, as docker's -p: [hostIP:]H1-H2:C1-C2[/proto] -> one mapping per
+// port (ranges of equal length), returned as a JSON array.
+netlib::Expected<nlohmann::json> parse_publish(std::string_view spec);
 
 // --valid ID:IFNAME
 netlib::Expected<netlib::cni::Attachment> parse_attachment(std::string_view spec);

@@ -76,8 +76,11 @@ void append_base_chains(std::string& b, const PortmapRequest& req, const SavedTa
         b += "-A " + std::string(kHostportMasqChain) + " -m mark --mark " + mark +
              " -j MASQUERADE\n";
     }
+    // First in POSTROUTING: a bridge with ipMasq appends per-container chains that ACCEPT
+    // traffic to the container subnet, and a hairpin connection (a container to its own
+    // published port) is such traffic; unmasqueraded, it would come back from itself.
     if (!has_jump(nat, "POSTROUTING", kHostportMasqChain))
-        b += "-A POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j " +
+        b += "-I POSTROUTING 1 -m comment --comment \"CNI portfwd requiring masquerade\" -j " +
              std::string(kHostportMasqChain) + "\n";
 }
 

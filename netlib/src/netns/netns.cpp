@@ -99,7 +99,10 @@ Expected<> bind_new_netns(const std::string& path) {
 
 }  // namespace
 
-Expected<> create_persistent(const std::string& path) {
+namespace {
+
+// The file a netns bind mount goes on, with iproute2's arrangement of /run/netns.
+Expected<> prepare_pin_file(const std::string& path) {
     auto slash = path.rfind('/');
     if (slash != std::string::npos && slash > 0) {
         std::string dir = path.substr(0, slash);
@@ -108,10 +111,26 @@ Expected<> create_persistent(const std::string& path) {
     }
     sys::Fd f(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
     if (!f) return fail_errno(Code::Kernel, "create network namespace file " + path, errno);
-    f.reset();
+    return {};
+}
+
+}  // namespace
+
+Expected<> create_persistent(const std::string& path) {
+    NETLIB_TRYV(prepare_pin_file(path));
     auto bound = bind_new_netns(path);
     if (!bound) ::unlink(path.c_str());
     return bound;
+}
+
+Expected<> pin_existing(const std::string& source, const std::string& path) {
+    NETLIB_TRYV(prepare_pin_file(path));
+    if (::mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+        const int e = errno;
+        ::unlink(path.c_str());
+        return fail_errno(Code::Kernel, "bind mount network namespace " + source + " at " + path, e);
+    }
+    return {};
 }
 
 Expected<> remove_persistent(const std::string& path) {

@@ -53,6 +53,9 @@ Expected<Netns> open_container(const std::string& path);
 // shared mount first, as iproute2 does, so a later unmount reaches copies of it in other
 // mount namespaces and the netns can really go away. EEXIST (sys_errno) if `path` exists.
 Expected<> create_persistent(const std::string& path);
+// Keeps an existing netns (`source`: /proc/<pid>/ns/net, another pin) alive by a bind
+// mount at `path`, arranged like create_persistent. EEXIST (sys_errno) if `path` exists.
+Expected<> pin_existing(const std::string& source, const std::string& path);
 // Unmount and unlink; success when it is already gone.
 Expected<> remove_persistent(const std::string& path);
 
