@@ -13,3 +13,6 @@ endforeach()
 netrun_add_gtest(runner_network_ipvlan_test SOURCES runner/e2e/network_ipvlan_test.cpp
                  LIBS netrun_e2e_fixture netrun_sandbox LABELS "netns;vm" NETNS_MAIN TIMEOUT 600)
 add_dependencies(runner_network_ipvlan_test netrun ipvlan host-local)
+# The README's main-job command on a fresh clone (builds it, from ccache, then serves the page).
+add_test(NAME readme_main_job COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/runner/e2e/readme_main_job.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(readme_main_job PROPERTIES LABELS "netns;e2e" TIMEOUT 1500 RUN_SERIAL TRUE)
