@@ -63,8 +63,13 @@ std::vector<std::string> default_cni_path(const char* env_cni_path, const std::s
     return out;
 }
 
-std::vector<std::string> default_conf_dirs(const std::string& exe_dir, std::string_view source_conf_dir) {
-    std::vector<std::string> out{"/etc/cni/net.d"};
+std::string user_conf_dir(const char* env_conf_dir) {
+    return env_conf_dir && *env_conf_dir ? std::string(env_conf_dir) : std::string("/etc/cni/net.d");
+}
+
+std::vector<std::string> default_conf_dirs(const std::string& exe_dir, std::string_view source_conf_dir,
+                                           const std::string& user_dir) {
+    std::vector<std::string> out{user_dir};
     if (!exe_dir.empty()) push_unique(out, beside_exe(exe_dir, "../share/netrun/conf"));
     push_unique(out, std::string(source_conf_dir));
     return out;

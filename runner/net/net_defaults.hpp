@@ -1,6 +1,7 @@
 #pragma once
 // Defaults of `netrun net`, as pure functions of their inputs (environment, the directory of
 // the netrun binary) so they can be tested without installing anything.
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +22,14 @@ std::vector<std::string> split_path_list(std::string_view list);
 // (the conventional and Debian locations of the reference plugins).
 std::vector<std::string> default_cni_path(const char* env_cni_path, const std::string& exe_dir);
 
-// Network config dirs, searched in order: /etc/cni/net.d, `<exe_dir>/../share/netrun/conf`
+// The user's network config dir, where `netrun network create` writes: $NETRUN_CNI_CONF_DIR
+// when set (tests point it at a temp dir), else /etc/cni/net.d.
+std::string user_conf_dir(const char* env_conf_dir = std::getenv("NETRUN_CNI_CONF_DIR"));
+
+// Network config dirs, searched in order: `user_dir`, `<exe_dir>/../share/netrun/conf`
 // (installed conf/), and `source_conf_dir` (the source tree's conf/, for development).
-std::vector<std::string> default_conf_dirs(const std::string& exe_dir, std::string_view source_conf_dir);
+std::vector<std::string> default_conf_dirs(const std::string& exe_dir, std::string_view source_conf_dir,
+                                           const std::string& user_dir = user_conf_dir());
 
 // Container ID when --id is not given: the netns file's name (/run/netns/web -> "web");
 // /proc/PID/ns/net -> "pid-PID". Must match the CNI container ID rules.

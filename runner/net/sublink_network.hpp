@@ -34,6 +34,18 @@ struct ParentInfo {
     std::optional<netlib::ip::Addr> gateway;  // the IPv4 default route's gateway, when via this parent
 };
 
+// The parent link as found, with or without an address (`netrun network create` takes the
+// subnet from --subnet, so a parent without IPv4 address is fine there).
+struct ParentLink {
+    std::string name;
+    std::optional<netlib::ip::Net> address;   // first global IPv4
+    std::optional<netlib::ip::Addr> gateway;  // as in ParentInfo
+};
+
+// Reads the CURRENT netns through netlink. Empty name: the interface of the IPv4 default
+// route. Code 7 when there is no default route or no such interface.
+netlib::Expected<ParentLink> find_parent_link(std::string_view name);
+
 // Reads the CURRENT netns through netlink. Empty name: the interface of the IPv4 default
 // route. Code 7 naming what is missing (no default route, no such interface, no IPv4 address).
 netlib::Expected<ParentInfo> discover_parent(std::string_view name);

@@ -26,7 +26,7 @@ Expected<std::vector<nl::RouteSpec>> ipv4_default_routes(nl::Socket& s) {
 
 }  // namespace
 
-Expected<ParentInfo> discover_parent(std::string_view name) {
+Expected<ParentLink> find_parent_link(std::string_view name) {
     auto sock = NETLIB_TRY(nl::Socket::open());
     auto defaults = NETLIB_TRY(ipv4_default_routes(sock));
     std::optional<nl::LinkInfo> link;
@@ -41,23 +41,26 @@ Expected<ParentInfo> discover_parent(std::string_view name) {
         link = NETLIB_TRY(nl::get_link(sock, std::string(name)));
         if (!link) return fail(Code::InvalidConfig, "parent interface \"" + std::string(name) + "\" does not exist");
     }
-    ParentInfo p{.name = link->name, .address = {}, .gateway = std::nullopt};
-    bool found = false;
+    ParentLink p{.name = link->name, .address = std::nullopt, .gateway = std::nullopt};
     for (const auto& a : NETLIB_TRY(nl::list_addrs(sock, link->index, AF_INET)))
         if (!a.addr.is_loopback() && !a.addr.is_link_local()) {
             p.address = a;
-            found = true;
             break;
         }
-    if (!found)
-        return fail(Code::InvalidConfig, "parent interface \"" + p.name +
-                                             "\" has no IPv4 address to take the containers' subnet from");
     for (const auto& r : defaults)
         if (r.oif == link->index && r.gw) {
             p.gateway = r.gw;
             break;
         }
     return p;
+}
+
+Expected<ParentInfo> discover_parent(std::string_view name) {
+    auto link = NETLIB_TRY(find_parent_link(name));
+    if (!link.address)
+        return fail(Code::InvalidConfig, "parent interface \"" + link.name +
+                                             "\" has no IPv4 address to take the containers' subnet from");
+    return ParentInfo{.name = link.name, .address = *link.address, .gateway = link.gateway};
 }
 
 }  // namespace netrun::net

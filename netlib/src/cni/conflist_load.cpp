@@ -137,4 +137,33 @@ Expected<NetworkConfigList> find_conflist(std::span<const std::string> dirs, std
     return fail(Code::InvalidConfig, msg);
 }
 
+ConflistScan scan_conflists(std::span<const std::string> dirs) {
+    ConflistScan scan;
+    auto seen = [&](const std::string& name) {
+        return std::ranges::any_of(scan.networks, [&](const auto& n) { return n.name == name; });
+    };
+    for (const auto& dir : dirs) {
+        auto lists = list_files(dir, {".conflist"});
+        auto singles = list_files(dir, {".conf", ".json"});
+        if (!lists || !singles) {
+            scan.skipped.push_back((lists ? singles : lists).error().msg);
+            continue;
+        }
+        for (const auto* files : {&*lists, &*singles})
+            for (const auto& f : *files) {
+                auto bytes = sys::read_file(f);
+                auto name = bytes ? document_name(*bytes) : std::unexpected(bytes.error());
+                if (!name) {
+                    scan.skipped.push_back(f + ": " + name.error().msg);
+                    continue;
+                }
+                if (seen(*name)) continue;
+                auto list = list_from_file_bytes(f, *bytes);
+                if (!list) scan.skipped.push_back(f + ": " + list.error().msg);
+                else scan.networks.push_back(std::move(*list));
+            }
+    }
+    return scan;
+}
+
 }  // namespace netlib::cni

@@ -43,6 +43,15 @@ Expected<NetworkConfigList> load_conflist_file(const std::string& path);
 // parsed are skipped (libcni aborts on them); they are named in the not-found error.
 Expected<NetworkConfigList> find_conflist(std::span<const std::string> dirs, std::string_view name);
 
+// Every network in `dirs`, in find_conflist's order; a name seen before is shadowed and left
+// out (find_conflist would never return it). Files that cannot be read or parsed are listed
+// in `skipped` as "file: reason".
+struct ConflistScan {
+    std::vector<NetworkConfigList> networks;
+    std::vector<std::string> skipped;
+};
+ConflistScan scan_conflists(std::span<const std::string> dirs);
+
 // Highest version of {cni_version} ∪ cni_versions that netlib supports (empty strings are
 // ignored). Malformed entries: 7. None supported (or none given): 1.
 Expected<std::string> select_version(std::string_view cni_version,
