@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 namespace nr = netrun::net;
@@ -194,4 +196,39 @@ TEST(NetworkCatalog, SubnetsOfEveryPluginAndReservedNames) {
     EXPECT_EQ(got, (std::vector<std::string>{"10.1.0.0/24", "10.2.0.0/24", "fd00::/64", "10.3.0.0/24"}));
     EXPECT_TRUE(nr::is_reserved_network_name("container:x"));
     EXPECT_FALSE(nr::is_reserved_network_name("web"));
+}
+
+TEST(NetworkCatalog, FirstDirWinsAndTheDefaultNetworkIsBridge) {
+    const std::string root = ::testing::TempDir() + "netrun-catalog-test";
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root + "/user");
+    std::filesystem::create_directories(root + "/conf");
+    auto write = [](const std::string& path, const std::string& doc) { std::ofstream(path) << doc; };
+    const std::string net = R"({"cniVersion":"1.1.0","name":"NAME","plugins":[{"type":"TYPE",
+        "ipam":{"type":"host-local","subnet":"SUBNET"}}]})";
+    auto doc = [&](std::string name, std::string type, std::string subnet) {
+        std::string d = net;
+        d.replace(d.find("NAME"), 4, name);
+        d.replace(d.find("TYPE"), 4, type);
+        d.replace(d.find("SUBNET"), 6, subnet);
+        return d;
+    };
+    write(root + "/user/a.conflist", doc("shared", "macvlan", "10.7.0.0/24"));
+    write(root + "/user/broken.conflist", "{");
+    write(root + "/conf/a.conflist", doc("shared", "bridge", "10.8.0.0/24"));
+    write(root + "/conf/b.conflist", doc("netrun", "bridge", "10.89.0.0/16"));
+    const std::vector<std::string> dirs{root + "/user", root + "/conf"};
+    nr::Catalog c = nr::load_catalog(dirs);
+    std::vector<std::string> names;
+    for (const auto& n : c.networks) names.push_back(n.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"bridge", "host", "none", "shared"}));
+    const auto* shared = nr::find_network(c, "shared");
+    ASSERT_NE(shared, nullptr);
+    EXPECT_EQ(shared->driver, "macvlan");
+    EXPECT_EQ(shared->source, root + "/user/a.conflist");
+    EXPECT_EQ(nr::find_network(c, "netrun"), nr::find_network(c, "bridge"));
+    EXPECT_EQ(nr::find_network(c, "bridge")->subnets.at(0).str(), "10.89.0.0/16");
+    ASSERT_EQ(c.skipped.size(), 1u);
+    EXPECT_NE(c.skipped[0].find("broken.conflist"), std::string::npos);
+    std::filesystem::remove_all(root);
 }
