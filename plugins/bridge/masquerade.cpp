@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "bridge_steps.hpp"
 #include "netlib/nat/masq.hpp"
 
@@ -5,7 +7,8 @@ namespace bridge {
 
 namespace cni = netlib::cni;
 
-netlib::Expected<> add_masquerade(const Config& cfg, const cni::Request& req, const cni::Result& result) {
+netlib::Expected<> add_masquerade(const Config& cfg, const cni::Request& req,
+                                  const cni::Result& result) {
     auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
     netlib::nat::MasqRequest m{.network = req.name, .container_id = req.container_id, .ips = {}};
     for (const auto& ip : result.ips) m.ips.push_back(ip.address);
@@ -16,12 +19,21 @@ netlib::Expected<> del_masquerade(const Config& cfg, const cni::Request& req) {
     // Found by (network, containerID), so this works without the container's addresses:
     // DEL with an empty or vanished CNI_NETNS must not leak rules (the reference does).
     auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
-    auto r = backend->del(req.name, req.container_id);
+    // With the cached result (runtimes pass it to DEL) only the container's families are
+    // looked at: an ip6tables-save less for an IPv4-only container.
+    std::vector<netlib::ip::Family> families;
+    if (req.prev_result)
+        for (const auto& ip : req.prev_result->ips)
+            if (std::find(families.begin(), families.end(), ip.address.family()) == families.end())
+                families.push_back(ip.address.family());
+    auto r = families.empty() ? backend->del(req.name, req.container_id)
+                              : backend->del_families(req.name, req.container_id, families);
     // The other backend too: the config may have switched backends since ADD. Its errors
     // (e.g. no iptables on an nftables-only host) do not fail the DEL.
     for (const char* other : {"iptables", "nftables"}) {
         if (backend->name() == other) continue;
-        if (auto b = netlib::nat::make_masq_backend(other)) (void)(*b)->del(req.name, req.container_id);
+        if (auto b = netlib::nat::make_masq_backend(other))
+            (void)(*b)->del(req.name, req.container_id);
     }
     return r;
 }

@@ -24,6 +24,9 @@ bool any_udp(std::span<const nat::PortMapping> maps) {
 // Removes a container's rules and then its port records. The config's backend may have
 // changed since ADD, so the one ADD used comes from the record.
 Expected<> teardown(nat::PortOwners& owners, const nat::Owner& owner) {
+    // No record, no rules of ours (records are written first): a DEL of a container that
+    // published nothing costs no iptables-save.
+    if (!owners.recorded(owner)) return {};
     Expected<> first;
     // The backend ADD recorded, if any (saves the other backend's reads); else all of them.
     const std::string used = owners.backend_of(owner);

@@ -6,6 +6,7 @@
 #include "net/dns_files.hpp"
 #include "net/port_spec.hpp"
 #include "netlib/sys/files.hpp"
+#include "trace.hpp"
 
 namespace netrun::lifecycle {
 
@@ -120,8 +121,10 @@ sandbox::BeforeStart attach_hook(const NetworkSetup& n, const RunOptions& o, Sta
                                  ContainerState& s) {
     if (n.plan.mode != net::NetMode::Cni && n.plan.mode != net::NetMode::None) return {};
     return [&n, &o, &states, &s](pid_t pid) -> Expected<> {
+        trace("hook: attach");
         const auto runtime = net::default_runtime();
         auto attached = NETLIB_TRY(net::attach_networks(runtime, n.plan, s.id, s.name, pid));
+        trace("hook: attached");
         s.network = net::to_json(attached);
         s.netns = attached.netns;
         auto saved = states.save(s);
@@ -148,7 +151,11 @@ Expected<> release_network(StateStore& states, ContainerState& s) {
     auto lock = netlib::sys::FileLock::acquire(states.dir_of(s.id) + "/network.lock");
     if (auto fresh = states.find(s.id); fresh && lock) s.network = fresh->network;
     if (!network_attached(s)) return {};
-    auto r = net::detach_networks(net::default_runtime(), net::network_from_json(s.network), s.id);
+    // Every caller comes here once the container's processes are gone (its PID 1 reaped or
+    // found dead): only a still running one would keep the netns alive after the unpin.
+    const bool gone = s.pid <= 0 || !process_alive(s.pid, s.start_time);
+    auto r =
+        net::detach_networks(net::default_runtime(), net::network_from_json(s.network), s.id, gone);
     if (!r) {
         std::fprintf(stderr, "netrun: %s (the next `netrun rm` or `netrun gc` retries)\n",
                      r.error().msg.c_str());

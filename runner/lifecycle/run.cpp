@@ -11,6 +11,7 @@
 #include "lifecycle.hpp"
 #include "monitor.hpp"
 #include "network_ops.hpp"
+#include "trace.hpp"
 #include "run_options.hpp"
 #include "sandbox/spec.hpp"
 
@@ -55,21 +56,27 @@ int foreground(StateStore& states, ContainerState& s, const sandbox::Spec& spec,
         return fail_125(launched.error());
     }
     g_container = launched->pid;
+    trace("launched");
     for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, forward);
     mark_running(states, s, *launched, ::getpid());
     auto info = sandbox::wait_exit(*launched);
+    trace("exited");
     (void)release_network(states, s);
+    trace("network released");
     int status = info ? info->status : sandbox::kExitRunnerError;
     mark_exited(states, s, info ? *info : sandbox::ExitInfo{status, false});
     if (s.auto_remove) (void)remove_container(states, s);
+    trace("removed");
     return status;
 }
 
 int run_with(RunOptions o) {
+    trace("start");
     StateStore states;
     auto store = image_store(states);
     auto img = store.resolve(o.image.empty() ? std::string(netrun::image::kDefaultImage) : o.image);
     if (!img) return fail_125(img.error());
+    trace("image resolved");
     auto network = prepare_network(states, o);
     if (!network) return fail_125(network.error());
     ContainerState s;
@@ -102,6 +109,7 @@ int run_with(RunOptions o) {
         return fail_125(rootfs.error());
     }
     s.rootfs = rootfs->merged;
+    trace("rootfs ready");
     (void)states.save(s);
     auto spec = build_spec(o, *img, s, rootfs->merged);
     apply_network(*network, states, s, spec);

@@ -211,12 +211,15 @@ Expected<ContainerNetwork> attach_networks(const cni::Runtime& runtime, const Ne
 }
 
 Expected<> detach_networks(const cni::Runtime& runtime, const ContainerNetwork& net,
-                           const std::string& container_id) {
+                           const std::string& container_id, bool container_gone) {
     std::vector<netlib::Error> errors;
+    const bool unpin_first = net.pinned && container_gone;
+    if (unpin_first)
+        if (auto r = netlib::netns::remove_persistent(net.netns); !r) errors.push_back(r.error());
     for (auto it = net.attachments.rbegin(); it != net.attachments.rend(); ++it)
         if (auto r = del_one(runtime, *it, container_id, net.netns); !r)
             errors.push_back(r.error());
-    if (net.pinned)
+    if (net.pinned && !unpin_first)
         if (auto r = netlib::netns::remove_persistent(net.netns); !r) errors.push_back(r.error());
     if (errors.empty()) return {};
     return std::unexpected(cni::join_errors("detach the container's networks", errors));

@@ -58,8 +58,11 @@ netlib::Expected<ContainerNetwork> attach_networks(const netlib::cni::Runtime& r
                                                    const std::string& container_name, pid_t pid);
 
 // CNI DEL of every attachment in reverse order (cached config and args, so portmap finds its
-// mappings), then the pin is removed. Idempotent; goes on past errors and returns them joined.
+// mappings) and removal of the pin. Idempotent; goes on past errors and returns them joined.
+// `container_gone`: no process of the container is left, so the pin is the netns' last
+// reference and goes first: the kernel then dismantles the netns and its veth ends in the
+// background, and DEL does not wait ~20 ms for each link deletion's RCU grace period.
 netlib::Expected<> detach_networks(const netlib::cni::Runtime& runtime, const ContainerNetwork& net,
-                                   const std::string& container_id);
+                                   const std::string& container_id, bool container_gone = false);
 
 }  // namespace netrun::net

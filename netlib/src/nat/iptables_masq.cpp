@@ -87,9 +87,16 @@ Expected<> IptablesMasq::add(const MasqRequest& req) {
 }
 
 Expected<> IptablesMasq::del(std::string_view network, std::string_view container_id) {
+    return del_families(network, container_id, families_present());
+}
+
+Expected<> IptablesMasq::del_families(std::string_view network, std::string_view container_id,
+                                      std::span<const ip::Family> families) {
     const std::string chain = masq_chain_name(network, container_id);
-    auto r =
-        for_each_family(families_present(), [&](ip::Family f) { return del_family(chain, f); });
+    std::vector<ip::Family> todo;
+    for (auto f : families_present())
+        if (std::find(families.begin(), families.end(), f) != families.end()) todo.push_back(f);
+    auto r = for_each_family(todo, [&](ip::Family f) { return del_family(chain, f); });
     if (!r)
         return std::unexpected(
             with_context(r.error(), "remove masquerade for " + describe(network, container_id)));

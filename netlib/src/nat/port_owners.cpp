@@ -116,6 +116,11 @@ Expected<> PortOwners::release(const Owner& owner) {
     return {};
 }
 
+bool PortOwners::recorded(const Owner& owner) const {
+    auto o = read_owner(owner_file(owner));
+    return o && *o == owner;
+}
+
 std::string PortOwners::backend_of(const Owner& owner) const {
     std::vector<std::string> lines;
     auto o = read_owner(owner_file(owner), &lines);

@@ -1,7 +1,7 @@
 #pragma once
 // MasqBackend on iptables: per operation and family one `iptables-save -t nat` read and at
 // most one `iptables-restore --noflush` batch. ADD only touches the families of its
-// addresses; DEL and GC look at both (they cannot know which families were used).
+// addresses; DEL and GC look at both unless told the container's families.
 #include "netlib/nat/iptables_exec.hpp"
 #include "netlib/nat/masq.hpp"
 
@@ -16,6 +16,8 @@ class IptablesMasq final : public MasqBackend {
     std::string_view name() const override { return "iptables"; }
     Expected<> add(const MasqRequest& req) override;
     Expected<> del(std::string_view network, std::string_view container_id) override;
+    Expected<> del_families(std::string_view network, std::string_view container_id,
+                            std::span<const ip::Family> families) override;
     Expected<> check(const MasqRequest& req) override;
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 

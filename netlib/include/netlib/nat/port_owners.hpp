@@ -36,6 +36,10 @@ class PortOwners {
     Expected<> claim(const Owner& owner, std::span<const PortMapping> mappings,
                      std::string_view backend);
 
+    // Whether owner has a record: claims are recorded before any rule exists, so without
+    // one there is nothing of owner's to remove (rules of another implementation: GC).
+    bool recorded(const Owner& owner) const;
+
     // The backend recorded by claim(); empty when unknown (no record, older record).
     std::string backend_of(const Owner& owner) const;
 
