@@ -49,6 +49,7 @@ constexpr std::string_view kCreateUsage = R"(usage: netrun network create [optio
 Writes <config dir>/NAME.conflist (cniVersion 1.1.0) and prints NAME.
 )";
 
+
 constexpr cli::OptionSpec kLsOptions[] = {{"quiet", 'q', false}, {"help", 'h', false}};
 constexpr cli::OptionSpec kHelpOnly[] = {{"help", 'h', false}};
 
@@ -139,6 +140,12 @@ int run_inspect(std::span<const std::string_view> args) {
     return status;
 }
 
+// The lock file is hidden and has no config extension: the conflist scans never read it.
+netlib::Expected<netlib::sys::FileLock> lock_user_dir(const std::string& dir) {
+    NETLIB_TRYV(netlib::sys::mkdir_p(dir));
+    return netlib::sys::FileLock::acquire(dir + "/.netrun-network.lock");
+}
+
 int run_create(std::span<const std::string_view> args) {
     auto r = parse_create_args(args);
     if (!r) return usage_error("create", r.error().msg);
@@ -146,21 +153,27 @@ int run_create(std::span<const std::string_view> args) {
         std::cout << kCreateUsage;
         return 0;
     }
+    const std::string dir = user_conf_dir();
+    const std::string path = dir + "/" + r->name + ".conflist";
+    // Two creates at once must not both pass the name and subnet checks: they run under a
+    // lock, on the networks as they are once it is held.
+    auto lock = lock_user_dir(dir);
+    if (!lock) {
+        std::cerr << "Error response: " << lock.error().msg << "\n";
+        return 1;
+    }
     Catalog c = catalog();
     auto conf = plan_network(*r, c, find_parent_link);
     if (!conf) {
         std::cerr << "Error response: " << conf.error().msg << "\n";
         return 1;
     }
-    const std::string dir = user_conf_dir();
-    const std::string path = dir + "/" + r->name + ".conflist";
     std::error_code ec;
     if (fs::exists(path, ec)) {
         std::cerr << "Error response: " << path << " already exists\n";
         return 1;
     }
-    auto written = netlib::sys::mkdir_p(dir);
-    if (written) written = netlib::sys::write_file_atomic(path, conf->dump(2) + "\n");
+    auto written = netlib::sys::write_file_atomic(path, conf->dump(2) + "\n");
     if (!written) {
         std::cerr << "Error response: write " << path << ": " << written.error().msg << "\n";
         return 1;

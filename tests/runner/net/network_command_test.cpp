@@ -3,6 +3,7 @@
 // the kernel state is read back with iproute2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -169,4 +170,17 @@ TEST_F(NetworkCommand, RmAsksTheInUseHook) {
     EXPECT_EQ(netrun::net::network_main_with(hooks, args), 0);
     EXPECT_FALSE(fs::exists(conf_dir_ + "/busy.conflist"));
     ::unsetenv("NETRUN_CNI_CONF_DIR");
+}
+
+TEST_F(NetworkCommand, ConcurrentCreatesGetDistinctSubnets) {
+    std::string cmd = "export NETRUN_CNI_CONF_DIR=" + conf_dir_ + "; for i in 1 2 3 4 5 6; do " + netrun_ +
+                      " network create par$i >/dev/null & done; wait";
+    sh(cmd);
+    auto inspect = netrun({"network", "inspect", "par1", "par2", "par3", "par4", "par5", "par6"});
+    ASSERT_TRUE(inspect.ok()) << inspect.err;
+    std::vector<std::string> subnets;
+    for (const auto& n : json::parse(inspect.out)) subnets.push_back(n["Subnets"][0]);
+    std::sort(subnets.begin(), subnets.end());
+    EXPECT_EQ(std::adjacent_find(subnets.begin(), subnets.end()), subnets.end()) << inspect.out;
+    EXPECT_EQ(subnets.size(), 6u);
 }
