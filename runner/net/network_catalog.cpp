@@ -12,13 +12,16 @@ namespace {
 
 void add_subnet(std::vector<ip::Net>& out, const json& j) {
     if (!j.is_string()) return;
-    if (auto n = ip::Net::parse(j.get<std::string>()); n && std::ranges::find(out, n->masked()) == out.end())
+    if (auto n = ip::Net::parse(j.get<std::string>());
+        n && std::ranges::find(out, n->masked()) == out.end())
         out.push_back(n->masked());
 }
 
 NetworkEntry entry_of(std::string name, netlib::cni::NetworkConfigList list) {
     NetworkEntry e{.name = std::move(name),
-                   .driver = list.plugins.empty() ? std::string{} : list.plugins.front().value("type", std::string{}),
+                   .driver = list.plugins.empty()
+                                 ? std::string{}
+                                 : list.plugins.front().value("type", std::string{}),
                    .subnets = conflist_subnets(list.plugins),
                    .source = list.source,
                    .config = std::move(list)};
@@ -46,7 +49,8 @@ std::vector<ip::Net> conflist_subnets(std::span<const json> plugins) {
 }
 
 bool is_reserved_network_name(std::string_view name) {
-    static constexpr std::array<std::string_view, 6> kReserved{"bridge", "host", "none", "macvlan", "ipvlan", "default"};
+    static constexpr std::array<std::string_view, 6> kReserved{"bridge",  "host",   "none",
+                                                               "macvlan", "ipvlan", "default"};
     return std::ranges::find(kReserved, name) != kReserved.end() || name.starts_with("container:");
 }
 
@@ -54,13 +58,16 @@ Catalog load_catalog(std::span<const std::string> conf_dirs) {
     auto scan = netlib::cni::scan_conflists(conf_dirs);
     Catalog c;
     c.skipped = std::move(scan.skipped);
-    auto bridge = std::ranges::find(scan.networks, kDefaultBridgeNetwork, &netlib::cni::NetworkConfigList::name);
+    auto bridge = std::ranges::find(scan.networks, kDefaultBridgeNetwork,
+                                    &netlib::cni::NetworkConfigList::name);
     if (bridge != scan.networks.end()) {
         c.networks.push_back(entry_of("bridge", std::move(*bridge)));
         scan.networks.erase(bridge);
     }
-    c.networks.push_back({.name = "host", .driver = "host", .subnets = {}, .source = {}, .config = std::nullopt});
-    c.networks.push_back({.name = "none", .driver = "null", .subnets = {}, .source = {}, .config = std::nullopt});
+    c.networks.push_back(
+        {.name = "host", .driver = "host", .subnets = {}, .source = {}, .config = std::nullopt});
+    c.networks.push_back(
+        {.name = "none", .driver = "null", .subnets = {}, .source = {}, .config = std::nullopt});
     for (auto& list : scan.networks) {
         std::string name = list.name;
         c.networks.push_back(entry_of(std::move(name), std::move(list)));

@@ -49,7 +49,6 @@ constexpr std::string_view kCreateUsage = R"(usage: netrun network create [optio
 Writes <config dir>/NAME.conflist (cniVersion 1.1.0) and prints NAME.
 )";
 
-
 constexpr cli::OptionSpec kLsOptions[] = {{"quiet", 'q', false}, {"help", 'h', false}};
 constexpr cli::OptionSpec kHelpOnly[] = {{"help", 'h', false}};
 
@@ -59,7 +58,9 @@ int usage_error(std::string_view verb, const std::string& msg) {
     return 2;
 }
 
-std::vector<std::string> conf_dirs() { return default_conf_dirs(executable_dir(), NETRUN_SOURCE_CONF_DIR); }
+std::vector<std::string> conf_dirs() {
+    return default_conf_dirs(executable_dir(), NETRUN_SOURCE_CONF_DIR);
+}
 
 Catalog catalog() {
     auto dirs = conf_dirs();
@@ -93,12 +94,14 @@ int run_ls(std::span<const std::string_view> args) {
     }
     std::vector<std::array<std::string, 4>> rows{{"NAME", "DRIVER", "SUBNET", "SOURCE"}};
     for (const auto& n : c.networks)
-        rows.push_back({n.name, n.driver, subnets_text(n), n.source.empty() ? "(built-in)" : n.source});
+        rows.push_back(
+            {n.name, n.driver, subnets_text(n), n.source.empty() ? "(built-in)" : n.source});
     std::array<std::size_t, 3> width{};
     for (const auto& r : rows)
         for (std::size_t i = 0; i < width.size(); ++i) width[i] = std::max(width[i], r[i].size());
     for (const auto& r : rows) {
-        for (std::size_t i = 0; i < width.size(); ++i) std::cout << r[i] << std::string(width[i] - r[i].size() + 3, ' ');
+        for (std::size_t i = 0; i < width.size(); ++i)
+            std::cout << r[i] << std::string(width[i] - r[i].size() + 3, ' ');
         std::cout << r[3] << "\n";
     }
     return 0;
@@ -113,8 +116,11 @@ json inspect_json(const NetworkEntry& n) {
         // Plugins from <dir>/<name>/*.conf are part of the network but not of the file.
         if (config.is_object()) config["plugins"] = n.config->plugins;
     }
-    return json{{"Name", n.name}, {"Driver", n.driver}, {"Subnets", std::move(subnets)},
-                {"Source", n.source}, {"Config", std::move(config)}};
+    return json{{"Name", n.name},
+                {"Driver", n.driver},
+                {"Subnets", std::move(subnets)},
+                {"Source", n.source},
+                {"Config", std::move(config)}};
 }
 
 int run_inspect(std::span<const std::string_view> args) {
@@ -124,7 +130,8 @@ int run_inspect(std::span<const std::string_view> args) {
         std::cout << "usage: netrun network inspect NAME...\n";
         return 0;
     }
-    if (parsed->positional.empty()) return usage_error("inspect", "inspect needs at least one NAME");
+    if (parsed->positional.empty())
+        return usage_error("inspect", "inspect needs at least one NAME");
     Catalog c = catalog();
     json out = json::array();
     int status = 0;
@@ -197,7 +204,8 @@ int remove_one(const NetworkCommandHooks& hooks, const Catalog& c, const std::st
         return 1;
     }
     if (n->name == "bridge" || n->name == "host" || n->name == "none") {
-        std::cerr << "Error response: " << name << " is a pre-defined network and cannot be removed\n";
+        std::cerr << "Error response: " << name
+                  << " is a pre-defined network and cannot be removed\n";
         return 1;
     }
     if (!in_user_dir(n->source)) {
@@ -206,7 +214,8 @@ int remove_one(const NetworkCommandHooks& hooks, const Catalog& c, const std::st
         return 1;
     }
     if (hooks.in_use && hooks.in_use(n->name)) {
-        std::cerr << "Error response: network " << name << " has active endpoints (containers attached)\n";
+        std::cerr << "Error response: network " << name
+                  << " has active endpoints (containers attached)\n";
         return 1;
     }
     if (::unlink(n->source.c_str()) != 0 && errno != ENOENT) {
@@ -227,7 +236,8 @@ int run_rm(const NetworkCommandHooks& hooks, std::span<const std::string_view> a
     if (parsed->positional.empty()) return usage_error("rm", "rm needs at least one NAME");
     Catalog c = catalog();
     int status = 0;
-    for (const auto& name : parsed->positional) status = std::max(status, remove_one(hooks, c, name));
+    for (const auto& name : parsed->positional)
+        status = std::max(status, remove_one(hooks, c, name));
     return status;
 }
 
@@ -244,11 +254,13 @@ int network_main_with(const NetworkCommandHooks& hooks, std::span<const std::str
     if (verb == "inspect") return run_inspect(rest);
     if (verb == "create") return run_create(rest);
     if (verb == "rm" || verb == "remove") return run_rm(hooks, rest);
-    return usage_error("", "unknown command \"" + std::string(verb) + "\" (ls, inspect, create, rm)");
+    return usage_error("",
+                       "unknown command \"" + std::string(verb) + "\" (ls, inspect, create, rm)");
 }
 
 int network_main(std::span<const std::string_view> args) {
-    return network_main_with(NetworkCommandHooks{.in_use = [](std::string_view) { return false; }}, args);
+    return network_main_with(NetworkCommandHooks{.in_use = [](std::string_view) { return false; }},
+                             args);
 }
 
 }  // namespace netrun::net

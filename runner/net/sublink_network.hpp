@@ -30,8 +30,9 @@ netlib::Expected<> validate_sublink_mode(std::string_view kind, std::string_view
 
 struct ParentInfo {
     std::string name;
-    netlib::ip::Net address;                  // the parent's first global IPv4, with its prefix
-    std::optional<netlib::ip::Addr> gateway;  // the IPv4 default route's gateway, when via this parent
+    netlib::ip::Net address;  // the parent's first global IPv4, with its prefix
+    std::optional<netlib::ip::Addr>
+        gateway;  // the IPv4 default route's gateway, when via this parent
 };
 
 // The parent link as found, with or without an address (`netrun network create` takes the

@@ -33,13 +33,16 @@ Expected<ParentLink> find_parent_link(std::string_view name) {
     if (name.empty()) {
         if (defaults.empty())
             return fail(Code::InvalidConfig,
-                        "no parent interface given and there is no IPv4 default route to take it from; name one "
+                        "no parent interface given and there is no IPv4 default route to take it "
+                        "from; name one "
                         "(macvlan:eth0)");
         link = NETLIB_TRY(nl::get_link(sock, defaults.front().oif));
         if (!link) return fail(Code::Kernel, "the default route's interface vanished");
     } else {
         link = NETLIB_TRY(nl::get_link(sock, std::string(name)));
-        if (!link) return fail(Code::InvalidConfig, "parent interface \"" + std::string(name) + "\" does not exist");
+        if (!link)
+            return fail(Code::InvalidConfig,
+                        "parent interface \"" + std::string(name) + "\" does not exist");
     }
     ParentLink p{.name = link->name, .address = std::nullopt, .gateway = std::nullopt};
     for (const auto& a : NETLIB_TRY(nl::list_addrs(sock, link->index, AF_INET)))
@@ -58,8 +61,9 @@ Expected<ParentLink> find_parent_link(std::string_view name) {
 Expected<ParentInfo> discover_parent(std::string_view name) {
     auto link = NETLIB_TRY(find_parent_link(name));
     if (!link.address)
-        return fail(Code::InvalidConfig, "parent interface \"" + link.name +
-                                             "\" has no IPv4 address to take the containers' subnet from");
+        return fail(Code::InvalidConfig,
+                    "parent interface \"" + link.name +
+                        "\" has no IPv4 address to take the containers' subnet from");
     return ParentInfo{.name = link.name, .address = *link.address, .gateway = link.gateway};
 }
 

@@ -1,6 +1,8 @@
 // `netrun network` end to end (root, private namespaces): the real binary writes conflists
 // into a temp config dir, `netrun net add` attaches netns to them through our plugins, and
 // the kernel state is read back with iproute2.
+#include "net/network_command.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,17 +12,18 @@
 #include <string>
 #include <vector>
 
-#include "net/network_command.hpp"
 #include "netrun_test/process.hpp"
 #include "netrun_test/test_netns.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using netrun_test::ProcessResult;
+using nlohmann::json;
 
 namespace {
 
-void sh(const std::string& cmd) { ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd; }
+void sh(const std::string& cmd) {
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
 
 // IPv4 addresses ("a.b.c.d/len") of `dev` in `netns` ("" = ours).
 std::vector<std::string> v4_addrs(const std::string& netns, const std::string& dev) {
@@ -32,12 +35,13 @@ std::vector<std::string> v4_addrs(const std::string& netns, const std::string& d
     if (!r.ok()) return out;
     for (const auto& link : json::parse(r.out))
         for (const auto& a : link["addr_info"])
-            out.push_back(a["local"].get<std::string>() + "/" + std::to_string(a["prefixlen"].get<int>()));
+            out.push_back(a["local"].get<std::string>() + "/" +
+                          std::to_string(a["prefixlen"].get<int>()));
     return out;
 }
 
 class NetworkCommand : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         const char* bin = std::getenv("NETRUN_PLUGIN_DIR");
         ASSERT_NE(bin, nullptr) << "run through ctest (NETRUN_PLUGIN_DIR)";
@@ -52,11 +56,13 @@ protected:
 
     ProcessResult netrun(std::vector<std::string> args) {
         args.insert(args.begin(), netrun_);
-        netrun_test::ProcessOptions opt{.env = {{"NETRUN_CNI_CONF_DIR", conf_dir_}}, .inherit_env = true};
+        netrun_test::ProcessOptions opt{.env = {{"NETRUN_CNI_CONF_DIR", conf_dir_}},
+                                        .inherit_env = true};
         return netrun_test::run_process(args, opt);
     }
 
-    std::string conf_dir_ = "/run/netrun-network-test/net.d";  // /run is the harness's private tmpfs
+    std::string conf_dir_ =
+        "/run/netrun-network-test/net.d";  // /run is the harness's private tmpfs
     std::string netrun_;
 };
 
@@ -113,18 +119,19 @@ TEST_F(NetworkCommand, CreatedMacvlanNetworkReachesTheParentsLan) {
     netrun_test::TestNetns lan_host, ctr;
     sh("ip link add lan0 type veth peer name eth0 netns " + lan_host.name());
     sh("ip addr add 192.168.60.1/24 dev lan0 && ip link set lan0 up");
-    sh("ip -n " + lan_host.name() + " addr add 192.168.60.200/24 dev eth0 && ip -n " + lan_host.name() +
-       " link set eth0 up");
+    sh("ip -n " + lan_host.name() + " addr add 192.168.60.200/24 dev eth0 && ip -n " +
+       lan_host.name() + " link set eth0 up");
 
-    auto created = netrun({"network", "create", "-d", "macvlan", "--subnet", "192.168.60.0/24", "--gateway",
-                           "192.168.60.254", "-o", "parent=lan0", "lan"});
+    auto created = netrun({"network", "create", "-d", "macvlan", "--subnet", "192.168.60.0/24",
+                           "--gateway", "192.168.60.254", "-o", "parent=lan0", "lan"});
     ASSERT_TRUE(created.ok()) << created.err;
     auto add = netrun({"net", "add", "lan", ctr.path()});
     ASSERT_TRUE(add.ok()) << add.err;
     auto in_ctr = v4_addrs(ctr.name(), "eth0");
     // .1 is the host's own address on the parent: the ranges start after it.
     EXPECT_EQ(in_ctr, (std::vector<std::string>{"192.168.60.2/24"}));
-    auto route = netrun_test::run_process({"ip", "-n", ctr.name(), "-j", "-4", "route", "show", "default"});
+    auto route =
+        netrun_test::run_process({"ip", "-n", ctr.name(), "-j", "-4", "route", "show", "default"});
     ASSERT_TRUE(route.ok());
     json routes = json::parse(route.out);
     ASSERT_EQ(routes.size(), 1u) << route.out;
@@ -173,8 +180,8 @@ TEST_F(NetworkCommand, RmAsksTheInUseHook) {
 }
 
 TEST_F(NetworkCommand, ConcurrentCreatesGetDistinctSubnets) {
-    std::string cmd = "export NETRUN_CNI_CONF_DIR=" + conf_dir_ + "; for i in 1 2 3 4 5 6; do " + netrun_ +
-                      " network create par$i >/dev/null & done; wait";
+    std::string cmd = "export NETRUN_CNI_CONF_DIR=" + conf_dir_ + "; for i in 1 2 3 4 5 6; do " +
+                      netrun_ + " network create par$i >/dev/null & done; wait";
     sh(cmd);
     auto inspect = netrun({"network", "inspect", "par1", "par2", "par3", "par4", "par5", "par6"});
     ASSERT_TRUE(inspect.ok()) << inspect.err;

@@ -21,27 +21,39 @@ nr::NetworkEntry configured(const std::string& doc, const std::string& source) {
     auto list = netlib::cni::parse_conflist(doc);
     EXPECT_TRUE(list) << list.error().msg;
     list->source = source;
-    return {.name = list->name, .driver = list->plugins[0]["type"], .subnets = nr::conflist_subnets(list->plugins),
-            .source = source, .config = *list};
+    return {.name = list->name,
+            .driver = list->plugins[0]["type"],
+            .subnets = nr::conflist_subnets(list->plugins),
+            .source = source,
+            .config = *list};
 }
 
 // The default bridge (10.89.0.0/16) and a user network on 10.90.0.0/24 with bridge nr-frontendxx.
 nr::Catalog existing() {
     nr::Catalog c;
-    auto bridge = configured(R"({"cniVersion":"1.1.0","name":"netrun","plugins":[{"type":"bridge","bridge":"netrun0",
-        "ipam":{"type":"host-local","ranges":[[{"subnet":"10.89.0.0/16"}]]}}]})", "/conf/netrun-bridge.conflist");
+    auto bridge = configured(
+        R"({"cniVersion":"1.1.0","name":"netrun","plugins":[{"type":"bridge","bridge":"netrun0",
+        "ipam":{"type":"host-local","ranges":[[{"subnet":"10.89.0.0/16"}]]}}]})",
+        "/conf/netrun-bridge.conflist");
     bridge.name = "bridge";
     c.networks.push_back(bridge);
-    c.networks.push_back({.name = "host", .driver = "host", .subnets = {}, .source = {}, .config = std::nullopt});
-    c.networks.push_back(configured(R"({"cniVersion":"1.1.0","name":"frontendxxyy","plugins":[{"type":"bridge",
-        "bridge":"nr-frontendxx","ipam":{"type":"host-local","subnet":"10.90.0.0/24"}}]})", "/etc/cni/net.d/f.conflist"));
+    c.networks.push_back(
+        {.name = "host", .driver = "host", .subnets = {}, .source = {}, .config = std::nullopt});
+    c.networks.push_back(
+        configured(R"({"cniVersion":"1.1.0","name":"frontendxxyy","plugins":[{"type":"bridge",
+        "bridge":"nr-frontendxx","ipam":{"type":"host-local","subnet":"10.90.0.0/24"}}]})",
+                   "/etc/cni/net.d/f.conflist"));
     return c;
 }
 
 nr::ParentLookup parent_with(const char* addr) {
     return [addr](std::string_view name) -> netlib::Expected<nr::ParentLink> {
-        if (name == "missing0") return netlib::fail(netlib::Code::InvalidConfig, "parent interface \"missing0\" does not exist");
-        nr::ParentLink p{.name = name.empty() ? "eth0" : std::string(name), .address = std::nullopt, .gateway = std::nullopt};
+        if (name == "missing0")
+            return netlib::fail(netlib::Code::InvalidConfig,
+                                "parent interface \"missing0\" does not exist");
+        nr::ParentLink p{.name = name.empty() ? "eth0" : std::string(name),
+                         .address = std::nullopt,
+                         .gateway = std::nullopt};
         if (addr) p.address = ip::Net::parse(addr);
         return p;
     };
@@ -68,8 +80,9 @@ std::string plan_error(std::vector<std::string_view> args, const char* parent_ad
 }  // namespace
 
 TEST(NetworkCreateArgs, OptionsAndUsageErrors) {
-    auto r = parse({"-d", "macvlan", "--subnet", "192.168.5.0/24", "--gateway=192.168.5.1", "--ip-range",
-                    "192.168.5.128/25", "-o", "parent=eth1", "-o", "macvlan_mode=vepa", "--internal", "lan"});
+    auto r = parse({"-d", "macvlan", "--subnet", "192.168.5.0/24", "--gateway=192.168.5.1",
+                    "--ip-range", "192.168.5.128/25", "-o", "parent=eth1", "-o",
+                    "macvlan_mode=vepa", "--internal", "lan"});
     ASSERT_TRUE(r) << r.error().msg;
     EXPECT_EQ(r->driver, "macvlan");
     EXPECT_EQ(r->subnet->str(), "192.168.5.0/24");
@@ -80,9 +93,16 @@ TEST(NetworkCreateArgs, OptionsAndUsageErrors) {
     EXPECT_TRUE(r->internal);
     EXPECT_EQ(r->name, "lan");
     EXPECT_TRUE(parse({"--help"})->help);
-    for (std::vector<std::string_view> bad : std::vector<std::vector<std::string_view>>{
-             {}, {"a", "b"}, {"-d", "overlay", "n"}, {"--subnet", "10.1.0.1/24", "n"}, {"--subnet", "nope", "n"},
-             {"--gateway", "10.1.0.1", "n"}, {"-o", "foo=1", "n"}, {"-o", "parent", "n"}, {"--bogus", "n"}}) {
+    for (std::vector<std::string_view> bad :
+         std::vector<std::vector<std::string_view>>{{},
+                                                    {"a", "b"},
+                                                    {"-d", "overlay", "n"},
+                                                    {"--subnet", "10.1.0.1/24", "n"},
+                                                    {"--subnet", "nope", "n"},
+                                                    {"--gateway", "10.1.0.1", "n"},
+                                                    {"-o", "foo=1", "n"},
+                                                    {"-o", "parent", "n"},
+                                                    {"--bogus", "n"}}) {
         EXPECT_FALSE(parse(bad)) << (bad.empty() ? "(none)" : bad.back());
     }
 }
@@ -108,7 +128,8 @@ TEST(NetworkCreate, BridgeDefaults) {
     EXPECT_EQ(b["isGateway"], true);
     EXPECT_EQ(b["ipMasq"], true);
     EXPECT_EQ(b["hairpinMode"], true);
-    EXPECT_EQ(b["ipam"]["ranges"], json::parse(R"([[{"subnet":"10.90.1.0/24"}]])"));  // 10.90.0.0/24 is taken
+    EXPECT_EQ(b["ipam"]["ranges"],
+              json::parse(R"([[{"subnet":"10.90.1.0/24"}]])"));  // 10.90.0.0/24 is taken
     EXPECT_EQ(b["ipam"]["routes"], json::parse(R"([{"dst":"0.0.0.0/0"}])"));
     EXPECT_EQ(c["plugins"][1]["type"], "portmap");
     EXPECT_EQ(c["plugins"][1]["capabilities"], (json{{"portMappings", true}}));
@@ -117,48 +138,59 @@ TEST(NetworkCreate, BridgeDefaults) {
 }
 
 TEST(NetworkCreate, BridgeInternalGatewayAndIpRange) {
-    json c = plan({"--internal", "--subnet", "10.95.0.0/24", "--gateway", "10.95.0.254", "--ip-range", "10.95.0.128/25",
-                   "db"});
+    json c = plan({"--internal", "--subnet", "10.95.0.0/24", "--gateway", "10.95.0.254",
+                   "--ip-range", "10.95.0.128/25", "db"});
     const json& b = c["plugins"][0];
     EXPECT_EQ(b["ipMasq"], false);
     EXPECT_FALSE(b["ipam"].contains("routes"));
-    EXPECT_EQ(b["ipam"]["ranges"], json::parse(R"([[{"subnet":"10.95.0.0/24","gateway":"10.95.0.254",
+    EXPECT_EQ(b["ipam"]["ranges"],
+              json::parse(R"([[{"subnet":"10.95.0.0/24","gateway":"10.95.0.254",
         "rangeStart":"10.95.0.128","rangeEnd":"10.95.0.254"}]])"));
 }
 
 TEST(NetworkCreate, BridgeNameIsTheFirstTenCharacters) {
     EXPECT_EQ(nr::bridge_name_for("averyveryverylongname"), "nr-averyveryv");
-    EXPECT_NE(plan_error({"frontendxxzz"}).find("bridge nr-frontendxx is already used by network frontendxxyy"),
+    EXPECT_NE(plan_error({"frontendxxzz"})
+                  .find("bridge nr-frontendxx is already used by network frontendxxyy"),
               std::string::npos);
 }
 
 TEST(NetworkCreate, RefusedNames) {
-    for (const char* n : {"bridge", "host", "none", "macvlan", "ipvlan", "default", "container:web"})
+    for (const char* n :
+         {"bridge", "host", "none", "macvlan", "ipvlan", "default", "container:web"})
         EXPECT_NE(plan_error({n}).find("reserved"), std::string::npos) << n;
     EXPECT_NE(plan_error({"_bad"}).find("invalid network name"), std::string::npos);
     EXPECT_NE(plan_error({"a/b"}).find("invalid network name"), std::string::npos);
-    EXPECT_NE(plan_error({"frontendxxyy"}).find("already exists (/etc/cni/net.d/f.conflist)"), std::string::npos);
+    EXPECT_NE(plan_error({"frontendxxyy"}).find("already exists (/etc/cni/net.d/f.conflist)"),
+              std::string::npos);
     // The default bridge answers to its conflist name too.
     EXPECT_NE(plan_error({"netrun"}).find("already exists"), std::string::npos);
 }
 
 TEST(NetworkCreate, OverlappingAndBadAddressing) {
-    EXPECT_NE(plan_error({"--subnet", "10.90.0.128/25", "x"}).find("overlaps 10.90.0.0/24 of network frontendxxyy"),
+    EXPECT_NE(plan_error({"--subnet", "10.90.0.128/25", "x"})
+                  .find("overlaps 10.90.0.0/24 of network frontendxxyy"),
               std::string::npos);
-    EXPECT_NE(plan_error({"--subnet", "10.0.0.0/8", "x"}).find("overlaps 10.89.0.0/16 of network bridge"),
+    EXPECT_NE(
+        plan_error({"--subnet", "10.0.0.0/8", "x"}).find("overlaps 10.89.0.0/16 of network bridge"),
+        std::string::npos);
+    EXPECT_NE(plan_error({"--subnet", "10.91.0.0/24", "--gateway", "10.92.0.1", "x"})
+                  .find("not a host address"),
               std::string::npos);
-    EXPECT_NE(plan_error({"--subnet", "10.91.0.0/24", "--gateway", "10.92.0.1", "x"}).find("not a host address"),
+    EXPECT_NE(plan_error({"--subnet", "10.91.0.0/24", "--gateway", "10.91.0.255", "x"})
+                  .find("not a host address"),
               std::string::npos);
-    EXPECT_NE(plan_error({"--subnet", "10.91.0.0/24", "--gateway", "10.91.0.255", "x"}).find("not a host address"),
-              std::string::npos);
-    EXPECT_NE(plan_error({"--subnet", "10.91.0.0/24", "--ip-range", "10.92.0.0/25", "x"}).find("not inside"),
+    EXPECT_NE(plan_error({"--subnet", "10.91.0.0/24", "--ip-range", "10.92.0.0/25", "x"})
+                  .find("not inside"),
               std::string::npos);
     EXPECT_NE(plan_error({"--subnet", "10.91.0.0/31", "x"}).find("too small"), std::string::npos);
     EXPECT_NE(plan_error({"-o", "parent=eth0", "x"}).find("macvlan and ipvlan"), std::string::npos);
 }
 
 TEST(NetworkCreate, MacvlanOnTheParentsLanSkipsTheHostAddress) {
-    json c = plan({"-d", "macvlan", "--subnet", "192.168.5.0/24", "--gateway", "192.168.5.1", "lan"}, "192.168.5.10/24");
+    json c =
+        plan({"-d", "macvlan", "--subnet", "192.168.5.0/24", "--gateway", "192.168.5.1", "lan"},
+             "192.168.5.10/24");
     ASSERT_EQ(c["plugins"].size(), 1u);
     const json& p = c["plugins"][0];
     EXPECT_EQ(p["type"], "macvlan");
@@ -172,28 +204,34 @@ TEST(NetworkCreate, MacvlanOnTheParentsLanSkipsTheHostAddress) {
 }
 
 TEST(NetworkCreate, IpvlanModesAndParents) {
-    json c = plan({"-d", "ipvlan", "--subnet", "192.168.6.0/24", "-o", "parent=eth2", "-o", "mode=l3", "l3net"});
+    json c = plan({"-d", "ipvlan", "--subnet", "192.168.6.0/24", "-o", "parent=eth2", "-o",
+                   "mode=l3", "l3net"});
     const json& p = c["plugins"][0];
     EXPECT_EQ(p["master"], "eth2");
     EXPECT_EQ(p["mode"], "l3");
     EXPECT_EQ(p["capabilities"], (json{{"ips", true}}));
     EXPECT_EQ(p["ipam"]["ranges"], json::parse(R"([[{"subnet":"192.168.6.0/24"}]])"));
-    EXPECT_NE(plan_error({"-d", "ipvlan", "--subnet", "192.168.6.0/24", "-o", "mode=vepa", "x"}).find("unknown ipvlan mode"),
+    EXPECT_NE(plan_error({"-d", "ipvlan", "--subnet", "192.168.6.0/24", "-o", "mode=vepa", "x"})
+                  .find("unknown ipvlan mode"),
               std::string::npos);
     EXPECT_NE(plan_error({"-d", "macvlan", "x"}).find("needs --subnet"), std::string::npos);
-    EXPECT_NE(plan_error({"-d", "macvlan", "--subnet", "192.168.7.0/24", "-o", "parent=missing0", "x"}).find("does not exist"),
-              std::string::npos);
+    EXPECT_NE(
+        plan_error({"-d", "macvlan", "--subnet", "192.168.7.0/24", "-o", "parent=missing0", "x"})
+            .find("does not exist"),
+        std::string::npos);
 }
 
 TEST(NetworkCatalog, SubnetsOfEveryPluginAndReservedNames) {
     std::vector<json> plugins{
         json::parse(R"({"type":"bridge","ipam":{"type":"host-local","subnet":"10.1.0.0/24",
             "ranges":[[{"subnet":"10.2.0.0/24"},{"subnet":"10.2.0.0/24"}],[{"subnet":"fd00::/64"}]]}})"),
-        json::parse(R"({"type":"macvlan","ipam":{"type":"static","addresses":[{"address":"10.3.0.5/24"}]}})"),
+        json::parse(
+            R"({"type":"macvlan","ipam":{"type":"static","addresses":[{"address":"10.3.0.5/24"}]}})"),
         json::parse(R"({"type":"portmap"})")};
     std::vector<std::string> got;
     for (const auto& s : nr::conflist_subnets(plugins)) got.push_back(s.str());
-    EXPECT_EQ(got, (std::vector<std::string>{"10.1.0.0/24", "10.2.0.0/24", "fd00::/64", "10.3.0.0/24"}));
+    EXPECT_EQ(got,
+              (std::vector<std::string>{"10.1.0.0/24", "10.2.0.0/24", "fd00::/64", "10.3.0.0/24"}));
     EXPECT_TRUE(nr::is_reserved_network_name("container:x"));
     EXPECT_FALSE(nr::is_reserved_network_name("web"));
 }
@@ -203,7 +241,9 @@ TEST(NetworkCatalog, FirstDirWinsAndTheDefaultNetworkIsBridge) {
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root + "/user");
     std::filesystem::create_directories(root + "/conf");
-    auto write = [](const std::string& path, const std::string& doc) { std::ofstream(path) << doc; };
+    auto write = [](const std::string& path, const std::string& doc) {
+        std::ofstream(path) << doc;
+    };
     const std::string net = R"({"cniVersion":"1.1.0","name":"NAME","plugins":[{"type":"TYPE",
         "ipam":{"type":"host-local","subnet":"SUBNET"}}]})";
     auto doc = [&](std::string name, std::string type, std::string subnet) {

@@ -18,13 +18,18 @@ nr::ParentInfo parent(const char* addr, const char* gw) {
 // The range set as "start-end" strings.
 std::vector<std::string> spans(const json& set) {
     std::vector<std::string> out;
-    for (const auto& r : set) out.push_back(r["rangeStart"].get<std::string>() + "-" + r["rangeEnd"].get<std::string>());
+    for (const auto& r : set)
+        out.push_back(r["rangeStart"].get<std::string>() + "-" + r["rangeEnd"].get<std::string>());
     return out;
 }
 
-json range_set(const json& conflist) { return conflist["plugins"][0]["ipam"]["ranges"][0]; }
+json range_set(const json& conflist) {
+    return conflist["plugins"][0]["ipam"]["ranges"][0];
+}
 
-nr::SublinkNetworkSpec macvlan() { return {.kind = "macvlan", .parent = "eth0", .mode = "bridge"}; }
+nr::SublinkNetworkSpec macvlan() {
+    return {.kind = "macvlan", .parent = "eth0", .mode = "bridge"};
+}
 
 }  // namespace
 
@@ -54,7 +59,8 @@ TEST(ParseSublinkNetwork, KindsParentsAndModes) {
 }
 
 TEST(ParseSublinkNetwork, OtherNetworksAreNotSublinks) {
-    for (const char* in : {"bridge", "netrun", "macvlanfoo", "ipvlan2", "host", "container:web", ""}) {
+    for (const char* in :
+         {"bridge", "netrun", "macvlanfoo", "ipvlan2", "host", "container:web", ""}) {
         auto r = nr::parse_sublink_network(in);
         ASSERT_TRUE(r) << in;
         EXPECT_FALSE(r->has_value()) << in;
@@ -62,12 +68,14 @@ TEST(ParseSublinkNetwork, OtherNetworksAreNotSublinks) {
 }
 
 TEST(ParseSublinkNetwork, BadModesAndOptionsAreCode7NamingTheFlag) {
-    for (const char* in : {"macvlan,mode=l3", "ipvlan:eth0,mode=bridge", "ipvlan,mode=", "macvlan,foo=1",
-                           "macvlan,mode", "macvlan:", "macvlan:a/b", "macvlan:abcdefghijklmnop"}) {
+    for (const char* in :
+         {"macvlan,mode=l3", "ipvlan:eth0,mode=bridge", "ipvlan,mode=", "macvlan,foo=1",
+          "macvlan,mode", "macvlan:", "macvlan:a/b", "macvlan:abcdefghijklmnop"}) {
         auto r = nr::parse_sublink_network(in);
         ASSERT_FALSE(r) << in;
         EXPECT_EQ(r.error().code, 7) << in;
-        EXPECT_NE(r.error().msg.find(std::string("--net ") + in), std::string::npos) << r.error().msg;
+        EXPECT_NE(r.error().msg.find(std::string("--net ") + in), std::string::npos)
+            << r.error().msg;
     }
 }
 
@@ -107,12 +115,14 @@ TEST(SublinkConflist, NamesCarryNonDefaultModes) {
 }
 
 TEST(SublinkConflist, IpvlanL3HasADefaultRouteButNoGateway) {
-    auto c = nr::sublink_conflist({.kind = "ipvlan", .parent = "eth0", .mode = "l3"}, parent("10.0.0.5/24", "10.0.0.1"));
+    auto c = nr::sublink_conflist({.kind = "ipvlan", .parent = "eth0", .mode = "l3"},
+                                  parent("10.0.0.5/24", "10.0.0.1"));
     ASSERT_TRUE(c);
     EXPECT_EQ((*c)["plugins"][0]["ipam"]["routes"], json::parse(R"([{"dst":"0.0.0.0/0"}])"));
     for (const auto& r : range_set(*c)) EXPECT_FALSE(r.contains("gateway")) << r.dump();
     // The gateway machine's address is still not handed out.
-    EXPECT_EQ(spans(range_set(*c)), (std::vector<std::string>{"10.0.0.2-10.0.0.4", "10.0.0.6-10.0.0.254"}));
+    EXPECT_EQ(spans(range_set(*c)),
+              (std::vector<std::string>{"10.0.0.2-10.0.0.4", "10.0.0.6-10.0.0.254"}));
 }
 
 TEST(SublinkConflist, ExclusionsAtStartEndMiddleAndAdjacent) {
@@ -126,7 +136,9 @@ TEST(SublinkConflist, ExclusionsAtStartEndMiddleAndAdjacent) {
         // host at the end, gateway at the start
         {"10.1.0.254/24", "10.1.0.1", {"10.1.0.2-10.1.0.253"}},
         // both in the middle
-        {"10.1.0.100/24", "10.1.0.10", {"10.1.0.1-10.1.0.9", "10.1.0.11-10.1.0.99", "10.1.0.101-10.1.0.254"}},
+        {"10.1.0.100/24",
+         "10.1.0.10",
+         {"10.1.0.1-10.1.0.9", "10.1.0.11-10.1.0.99", "10.1.0.101-10.1.0.254"}},
         // adjacent: no empty range between them
         {"10.1.0.11/24", "10.1.0.10", {"10.1.0.1-10.1.0.9", "10.1.0.12-10.1.0.254"}},
         // host address given with host bits and a /16
@@ -160,7 +172,8 @@ TEST(SublinkConflist, GatewayOutsideTheSubnetGivesNoDefaultRoute) {
     const json& ipam = (*c)["plugins"][0]["ipam"];
     EXPECT_FALSE(ipam.contains("routes")) << ipam.dump();
     for (const auto& r : range_set(*c)) EXPECT_FALSE(r.contains("gateway"));
-    EXPECT_EQ(spans(range_set(*c)), (std::vector<std::string>{"10.3.0.1-10.3.0.4", "10.3.0.6-10.3.0.254"}));
+    EXPECT_EQ(spans(range_set(*c)),
+              (std::vector<std::string>{"10.3.0.1-10.3.0.4", "10.3.0.6-10.3.0.254"}));
 }
 
 TEST(SublinkConflist, NoGatewayAtAll) {

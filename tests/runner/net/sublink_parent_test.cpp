@@ -10,10 +10,12 @@ namespace nr = netrun::net;
 
 namespace {
 
-void sh(const std::string& cmd) { ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd; }
+void sh(const std::string& cmd) {
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
 
 class DiscoverParent : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         // Our netns is private (NETNS_MAIN); the veth peer stays here too, unaddressed.
         sh("ip link add up0 type veth peer name up0p && ip link set up0 up && ip link set up0p up");
@@ -58,7 +60,8 @@ TEST_F(DiscoverParent, MissingParentAndParentWithoutIPv4) {
     auto missing = nr::discover_parent("nosuch0");
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, 7);
-    EXPECT_NE(missing.error().msg.find("\"nosuch0\" does not exist"), std::string::npos) << missing.error().msg;
+    EXPECT_NE(missing.error().msg.find("\"nosuch0\" does not exist"), std::string::npos)
+        << missing.error().msg;
     auto bare = nr::discover_parent("up0p");
     ASSERT_FALSE(bare);
     EXPECT_EQ(bare.error().code, 7);
