@@ -244,9 +244,13 @@ int run_rm(const NetworkCommandHooks& hooks, std::span<const std::string_view> a
 }  // namespace
 
 int network_main_with(const NetworkCommandHooks& hooks, std::span<const std::string_view> args) {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (args.empty()) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::cout << kUsage;
-        return args.empty() ? 2 : 0;
+        return 0;
     }
     const std::string_view verb = args[0];
     auto rest = args.subspan(1);
