@@ -18,7 +18,8 @@ namespace netrun::lifecycle {
 
 namespace asio = boost::asio;
 
-void mark_running(StateStore& states, ContainerState& s, const sandbox::Launched& l, pid_t monitor) {
+void mark_running(StateStore& states, ContainerState& s, const sandbox::Launched& l,
+                  pid_t monitor) {
     s.status = "running";
     s.pid = l.pid;
     s.start_time = process_start_time(l.pid);
@@ -39,7 +40,7 @@ namespace {
 
 // Log output to a file; past kLogCap the file becomes .1 and a new one starts.
 class LogSink {
-public:
+  public:
     explicit LogSink(std::string path) : path_(std::move(path)) { open(); }
     ~LogSink() {
         if (fd_ >= 0) ::close(fd_);
@@ -53,7 +54,7 @@ public:
         if (fd_ >= 0 && ::write(fd_, data, n) > 0) size_ += static_cast<long long>(n);
     }
 
-private:
+  private:
     void open() {
         fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         size_ = 0;
@@ -78,15 +79,16 @@ void supervise(StateStore& states, ContainerState& s, const sandbox::Launched& l
     std::array<char, 16384> buf;
     bool eof = false, exited = false;
     std::function<void()> read = [&] {
-        out.async_read_some(asio::buffer(buf), [&](const boost::system::error_code& ec, std::size_t n) {
-            if (n) log.write(buf.data(), n);
-            if (ec) {
-                eof = true;
-                if (exited) io.stop();
-                return;
-            }
-            read();
-        });
+        out.async_read_some(asio::buffer(buf),
+                            [&](const boost::system::error_code& ec, std::size_t n) {
+                                if (n) log.write(buf.data(), n);
+                                if (ec) {
+                                    eof = true;
+                                    if (exited) io.stop();
+                                    return;
+                                }
+                                read();
+                            });
     };
     std::function<void()> wait_signal = [&] {
         sigs.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -95,10 +97,14 @@ void supervise(StateStore& states, ContainerState& s, const sandbox::Launched& l
                 ::kill(l.pid, sig);
             } else {
                 siginfo_t si{};
-                if (::waitid(P_PID, static_cast<id_t>(l.pid), &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == l.pid) {
+                if (::waitid(P_PID, static_cast<id_t>(l.pid), &si, WEXITED | WNOHANG | WNOWAIT) ==
+                        0 &&
+                    si.si_pid == l.pid) {
                     auto info = sandbox::wait_exit(l);
-                    (void)release_network(states, s);  // before the exit is visible: `stop` waits for it
-                    mark_exited(states, s, info ? *info : sandbox::ExitInfo{sandbox::kExitRunnerError, false});
+                    (void)release_network(states,
+                                          s);  // before the exit is visible: `stop` waits for it
+                    mark_exited(states, s,
+                                info ? *info : sandbox::ExitInfo{sandbox::kExitRunnerError, false});
                     exited = true;
                     if (eof) io.stop();
                     return;
@@ -115,9 +121,10 @@ void supervise(StateStore& states, ContainerState& s, const sandbox::Launched& l
 }  // namespace
 
 int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& spec_in,
-                   const sandbox::BeforeStart& hook) {
+                   const Launcher& launch) {
     int ready[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0) return fail_125({static_cast<int>(netlib::Code::Kernel), "pipe", {}});
+    if (::pipe2(ready, O_CLOEXEC) != 0)
+        return fail_125({static_cast<int>(netlib::Code::Kernel), "pipe", {}});
     // SIGCHLD must not be delivered before the event loop's handler is installed.
     sigset_t chld, old;
     ::sigemptyset(&chld);
@@ -135,7 +142,7 @@ int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& s
         auto spec = spec_in;
         spec.stdin_fd = null;
         spec.stdout_fd = spec.stderr_fd = out[1];
-        auto l = sandbox::launch(spec, hook);
+        auto l = launch(spec);
         ::close(out[1]);
         if (!l) {
             std::string msg = "E" + l.error().msg;
@@ -155,13 +162,16 @@ int start_detached(StateStore& states, ContainerState& s, const sandbox::Spec& s
     std::string reply;
     char buf[512];
     ssize_t n;
-    while ((n = ::read(ready[0], buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(ready[0], buf, sizeof buf)) > 0)
+        reply.append(buf, static_cast<std::size_t>(n));
     ::close(ready[0]);
     if (reply == "O") {
         std::printf("%s\n", s.id.c_str());
         return 0;
     }
-    std::fprintf(stderr, "netrun: %s\n", reply.empty() ? "the monitor died before the container started" : reply.c_str() + 1);
+    std::fprintf(
+        stderr, "netrun: %s\n",
+        reply.empty() ? "the monitor died before the container started" : reply.c_str() + 1);
     if (reply.empty()) (void)remove_container(states, s);
     return sandbox::kExitRunnerError;
 }

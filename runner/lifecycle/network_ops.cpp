@@ -1,10 +1,18 @@
 #include "network_ops.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "net/container_network.hpp"
 #include "net/dns_files.hpp"
 #include "net/port_spec.hpp"
+#include "netlib/netns/netns.hpp"
+#include "netlib/sys/fd.hpp"
 #include "netlib/sys/files.hpp"
 #include "trace.hpp"
 
@@ -28,9 +36,24 @@ std::string read_or_empty(const std::string& path) {
     return netlib::sys::read_file(path).value_or("");
 }
 
+// Bind-mounted files must keep their inode once the container has mounted them: written in
+// place then (`in_place`), else through a rename.
+Expected<> write_file(const std::string& path, const std::string& text, bool in_place) {
+    if (!in_place) return netlib::sys::write_file_atomic(path, text, 0644);
+    netlib::sys::Fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    if (!fd) return netlib::fail_errno(Code::Io, "open " + path, errno);
+    for (std::string_view rest = text; !rest.empty();) {
+        const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return netlib::fail_errno(Code::Io, "write " + path, errno);
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
 Expected<> write_dns_files(const RunOptions& o, const StateStore& states, const ContainerState& s,
                            net::NetMode mode, std::span<const std::string> addresses,
-                           const std::string& gateway) {
+                           const std::string& gateway, bool in_place = false) {
     const std::string dir = states.dir_of(s.id);
     std::vector<net::HostEntry> hosts;
     for (const auto& h : o.add_hosts) hosts.push_back(NETLIB_TRY(net::parse_add_host(h, gateway)));
@@ -44,14 +67,13 @@ Expected<> write_dns_files(const RunOptions& o, const StateStore& states, const 
     bool ipv6 = false;
     for (const auto& a : addresses) ipv6 = ipv6 || a.find(':') != std::string::npos;
     const auto kind = kind_of(mode);
-    NETLIB_TRYV(netlib::sys::write_file_atomic(
+    NETLIB_TRYV(write_file(
         dir + "/hosts",
         net::hosts_file(s.hostname, s.name, addresses, hosts, kind, read_or_empty("/etc/hosts")),
-        0644));
-    NETLIB_TRYV(
-        netlib::sys::write_file_atomic(dir + "/hostname", net::hostname_file(s.hostname), 0644));
-    return netlib::sys::write_file_atomic(
-        dir + "/resolv.conf", net::resolv_conf(read_or_empty(host_resolv), dns, kind, ipv6), 0644);
+        in_place));
+    NETLIB_TRYV(write_file(dir + "/hostname", net::hostname_file(s.hostname), in_place));
+    return write_file(dir + "/resolv.conf",
+                      net::resolv_conf(read_or_empty(host_resolv), dns, kind, ipv6), in_place);
 }
 
 }  // namespace
@@ -109,6 +131,12 @@ void apply_network(const NetworkSetup& n, const StateStore& states, const Contai
     }
     for (const char* f : kDnsFiles)
         spec.volumes.push_back({dir + "/" + f, std::string("/etc/") + f, false});
+    // --userns=auto: the container's root binds the files itself and is not the host's root:
+    // it needs search permission down to them (the files are 0644, the dirs stay unlistable).
+    if (spec.userns_auto)
+        for (std::string d = dir; d.size() > states.root().size(); d = d.substr(0, d.rfind('/')))
+            ::chmod(d.c_str(), 0711);
+    if (spec.userns_auto) ::chmod(states.root().c_str(), 0711);
 }
 
 Expected<> write_static_dns_files(const NetworkSetup& n, const RunOptions& o,
@@ -201,6 +229,87 @@ std::string ports_text(const ContainerState& s) {
                m.value("protocol", "tcp");
     }
     return out;
+}
+
+Expected<sandbox::Launched> launch_with_network(const NetworkSetup& n, const RunOptions& o,
+                                                StateStore& states, ContainerState& s,
+                                                sandbox::Spec spec) {
+    const bool own_netns = n.plan.mode == net::NetMode::Cni || n.plan.mode == net::NetMode::None;
+    if (!own_netns || o.userns_auto) return sandbox::launch(spec, attach_hook(n, o, states, s));
+    trace("netns: create");
+    const std::string path = net::netns_path_for(s.name);
+    NETLIB_TRYV(net::create_netns(path));
+    const std::string dir = states.dir_of(s.id);
+    for (const char* f : kDnsFiles)  // the container binds them before they are filled
+        if (auto r = netlib::sys::write_file_atomic(dir + "/" + f, "", 0644); !r) {
+            (void)netlib::netns::remove_persistent(path);
+            return std::unexpected(r.error());
+        }
+    int ready[2], result[2];
+    if (::pipe2(ready, O_CLOEXEC) != 0) return netlib::fail_errno(Code::Kernel, "pipe", errno);
+    if (::pipe2(result, O_CLOEXEC) != 0) {
+        ::close(ready[0]), ::close(ready[1]);
+        return netlib::fail_errno(Code::Kernel, "pipe", errno);
+    }
+    // A process, not a thread: launch() clones, and a clone of a multithreaded process could
+    // inherit a malloc lock held by the other thread.
+    const pid_t helper = ::fork();
+    if (helper == 0) {
+        ::signal(SIGPIPE, SIG_IGN);
+        ::close(ready[0]), ::close(result[0]);
+        const auto runtime = net::default_runtime();
+        auto attached = net::attach_at(runtime, n.plan, s.id, path);
+        Expected<> files = attached
+                               ? write_dns_files(o, states, s, n.plan.mode, attached->addresses(),
+                                                 attached->gateway(), /*in_place=*/true)
+                               : Expected<>{};
+        if (attached && !files) (void)net::detach_networks(runtime, *attached, s.id);
+        const nlohmann::json out =
+            attached && files
+                ? nlohmann::json{{"network", net::to_json(*attached)}}
+                : nlohmann::json{{"code", (attached ? files.error() : attached.error()).code},
+                                 {"msg", (attached ? files.error() : attached.error()).msg}};
+        const std::string text = out.dump();
+        (void)!::write(result[1], text.data(), text.size());  // < PIPE_BUF: one write
+        (void)!::write(ready[1], attached && files ? "1" : "0", 1);
+        ::_exit(0);
+    }
+    ::close(ready[1]), ::close(result[1]);
+    if (helper < 0) {
+        ::close(ready[0]), ::close(result[0]);
+        (void)netlib::netns::remove_persistent(path);
+        return netlib::fail_errno(Code::Kernel, "fork the network helper", errno);
+    }
+    spec.net = sandbox::NetMode::Netns;
+    spec.netns_path = path;
+    spec.net_ready_fd = ready[0];
+    auto launched = sandbox::launch(spec);
+    ::close(ready[0]);
+    std::string text;
+    char buf[4096];
+    for (ssize_t got; (got = ::read(result[0], buf, sizeof buf)) != 0;) {
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) break;
+        text.append(buf, static_cast<std::size_t>(got));
+    }
+    ::close(result[0]);
+    ::waitpid(helper, nullptr, 0);
+    trace("hook: attached");
+    const auto reply = nlohmann::json::parse(text, nullptr, false);
+    if (!reply.is_object() || !reply.contains("network")) {
+        if (launched) {  // cannot happen: it waits for our '1'; never leave it running
+            ::kill(launched->pid, SIGKILL);
+            (void)sandbox::wait_exit(*launched);
+        }
+        (void)netlib::netns::remove_persistent(path);
+        if (!reply.is_object()) return fail(Code::Internal, "the network helper died");
+        return std::unexpected(netlib::Error{reply.value("code", 999), reply.value("msg", ""), {}});
+    }
+    s.network = reply["network"];
+    s.netns = path;
+    (void)states.save(s);
+    if (!launched) (void)release_network(states, s);
+    return launched;
 }
 
 }  // namespace netrun::lifecycle

@@ -34,6 +34,15 @@ netlib::Expected<> write_static_dns_files(const NetworkSetup& n, const RunOption
 sandbox::BeforeStart attach_hook(const NetworkSetup& n, const RunOptions& o, StateStore& states,
                                  ContainerState& s);
 
+// Launches the container with its network. CNI ADD runs in a helper process while the
+// container is being set up: the netns is created first, the container joins it and waits
+// for the helper's go before it execs (the DNS files, bind-mounted by then, are filled in
+// place). With --userns=auto the netns must belong to the container's user namespace, so
+// the network is attached from the BeforeStart hook instead, before the container's setup.
+netlib::Expected<sandbox::Launched> launch_with_network(const NetworkSetup& n, const RunOptions& o,
+                                                        StateStore& states, ContainerState& s,
+                                                        sandbox::Spec spec);
+
 // CNI DEL of whatever is still attached, then records that nothing is. Safe to call from
 // several processes and more than once.
 netlib::Expected<> release_network(StateStore& states, ContainerState& s);

@@ -11,9 +11,9 @@
 #include "lifecycle.hpp"
 #include "monitor.hpp"
 #include "network_ops.hpp"
-#include "trace.hpp"
 #include "run_options.hpp"
 #include "sandbox/spec.hpp"
+#include "trace.hpp"
 
 namespace netrun::lifecycle {
 
@@ -25,8 +25,8 @@ void forward(int sig) {
     if (g_container > 0) ::kill(g_container, sig);
 }
 
-sandbox::Spec build_spec(const RunOptions& o, const netrun::image::Image& img, const ContainerState& s,
-                         const std::string& rootfs) {
+sandbox::Spec build_spec(const RunOptions& o, const netrun::image::Image& img,
+                         const ContainerState& s, const std::string& rootfs) {
     sandbox::Spec spec;
     spec.id = s.id;
     spec.name = s.name;
@@ -49,8 +49,8 @@ sandbox::Spec build_spec(const RunOptions& o, const netrun::image::Image& img, c
 }
 
 int foreground(StateStore& states, ContainerState& s, const sandbox::Spec& spec,
-               const sandbox::BeforeStart& hook) {
-    auto launched = sandbox::launch(spec, hook);
+               const Launcher& launch) {
+    auto launched = launch(spec);
     if (!launched) {
         (void)remove_container(states, s);
         return fail_125(launched.error());
@@ -86,8 +86,12 @@ int run_with(RunOptions o) {
     s.image_id = img->id;
     s.argv = img->config.entrypoint;
     for (const auto& c : o.cmd.empty() ? img->config.cmd : o.cmd) s.argv.push_back(c);
-    if (s.argv.empty()) return fail_125({static_cast<int>(netlib::Code::InvalidConfig), "no command specified (the image has none either)", {}});
-    s.workdir = !o.workdir.empty() ? o.workdir : (img->config.workdir.empty() ? "/" : img->config.workdir);
+    if (s.argv.empty())
+        return fail_125({static_cast<int>(netlib::Code::InvalidConfig),
+                         "no command specified (the image has none either)",
+                         {}});
+    s.workdir =
+        !o.workdir.empty() ? o.workdir : (img->config.workdir.empty() ? "/" : img->config.workdir);
     s.user = !o.user.empty() ? o.user : img->config.user;
     s.hostname = !o.hostname.empty() ? o.hostname : s.id.substr(0, 12);
     for (const auto& n : o.nets) s.net += (s.net.empty() ? "" : ",") + n;
@@ -99,9 +103,13 @@ int run_with(RunOptions o) {
     s.created = now_rfc3339();
     s.monitor_pid = ::getpid();  // until the container runs: tells `netrun gc` it is being set up
     s.env = o.env;
-    s.config = {{"memory", o.resources.memory.value_or(0)}, {"cpus", o.resources.cpus.value_or(0)},
-                {"pidsLimit", o.resources.pids_limit.value_or(0)}, {"readOnly", o.read_only},
-                {"userns", o.userns_auto ? "auto" : "host"}, {"init", o.init}, {"privileged", o.security.privileged}};
+    s.config = {{"memory", o.resources.memory.value_or(0)},
+                {"cpus", o.resources.cpus.value_or(0)},
+                {"pidsLimit", o.resources.pids_limit.value_or(0)},
+                {"readOnly", o.read_only},
+                {"userns", o.userns_auto ? "auto" : "host"},
+                {"init", o.init},
+                {"privileged", o.security.privileged}};
     if (auto r = states.create(s); !r) return fail_125(r.error());
     auto rootfs = store.prepare_rootfs(*img, s.id, o.read_only);
     if (!rootfs) {
@@ -117,9 +125,11 @@ int run_with(RunOptions o) {
         (void)remove_container(states, s);
         return fail_125(r.error());
     }
-    const auto hook = attach_hook(*network, o, states, s);
-    if (o.detach) return start_detached(states, s, spec, hook);
-    return foreground(states, s, spec, hook);
+    const Launcher launch = [&](sandbox::Spec sp) {
+        return launch_with_network(*network, o, states, s, std::move(sp));
+    };
+    if (o.detach) return start_detached(states, s, spec, launch);
+    return foreground(states, s, spec, launch);
 }
 
 }  // namespace

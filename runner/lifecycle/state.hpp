@@ -50,6 +50,7 @@ public:
     // Drops the state dir and the name.
     netlib::Expected<> remove(const ContainerState& s);
     std::string dir_of(const std::string& id) const { return root_ + "/containers/" + id; }
+    const std::string& root() const { return root_; }
     std::string log_path(const std::string& id) const { return dir_of(id) + "/container.log"; }
     netlib::Expected<netlib::sys::FileLock> lock();
 

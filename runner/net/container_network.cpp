@@ -167,17 +167,13 @@ std::string netns_path_for(const std::string& container_name) {
     return std::string(kNetnsPrefix) + container_name;
 }
 
-Expected<ContainerNetwork> attach_networks(const cni::Runtime& runtime, const NetworkPlan& plan,
-                                           const std::string& container_id,
-                                           const std::string& container_name, pid_t pid) {
+Expected<ContainerNetwork> attach_at(const cni::Runtime& runtime, const NetworkPlan& plan,
+                                     const std::string& container_id, const std::string& netns) {
     ContainerNetwork net;
     net.mode = plan.mode;
-    if (plan.mode == NetMode::Host || plan.mode == NetMode::Container) return net;
-    net.netns = netns_path_for(container_name);
-    NETLIB_TRYV(pin(pid, net.netns));
+    net.netns = netns;
     net.pinned = true;
     netlib::sys::UndoStack undo;
-    undo.push([&] { (void)netlib::netns::remove_persistent(net.netns); });
     NETLIB_TRYV(lo_up(net.netns));
     for (std::size_t i = 0; i < plan.networks.size(); ++i) {
         auto list = resolve_network(plan.networks[i]);
@@ -185,9 +181,8 @@ Expected<ContainerNetwork> attach_networks(const cni::Runtime& runtime, const Ne
         if (i == 0 && !plan.port_mappings.empty() && !publishes_ports(*list))
             return fail(Code::InvalidConfig,
                         "network " + plan.networks[i] +
-                            " cannot publish ports (none of its plugins has the "
-                            "portMappings capability): drop -p and reach the container at its own "
-                            "address, or "
+                            " cannot publish ports (none of its plugins has the portMappings "
+                            "capability): drop -p and reach the container at its own address, or "
                             "use a bridge network");
         auto rt = runtime_conf(container_id, net.netns, interface_name(i));
         rt.capability_args = capability_args(plan, i);
@@ -208,6 +203,30 @@ Expected<ContainerNetwork> attach_networks(const cni::Runtime& runtime, const Ne
     net.ports = plan.port_mappings;
     undo.dismiss();
     return net;
+}
+
+Expected<ContainerNetwork> attach_networks(const cni::Runtime& runtime, const NetworkPlan& plan,
+                                           const std::string& container_id,
+                                           const std::string& container_name, pid_t pid) {
+    if (plan.mode == NetMode::Host || plan.mode == NetMode::Container) {
+        ContainerNetwork net;
+        net.mode = plan.mode;
+        return net;
+    }
+    const std::string path = netns_path_for(container_name);
+    NETLIB_TRYV(pin(pid, path));
+    auto net = attach_at(runtime, plan, container_id, path);
+    if (!net) (void)netlib::netns::remove_persistent(path);
+    return net;
+}
+
+Expected<> create_netns(const std::string& path) {
+    auto r = netlib::netns::create_persistent(path);
+    if (!r && r.error().sys_errno == EEXIST) {  // a stale pin: see pin()
+        NETLIB_TRYV(netlib::netns::remove_persistent(path));
+        r = netlib::netns::create_persistent(path);
+    }
+    return r;
 }
 
 Expected<> detach_networks(const cni::Runtime& runtime, const ContainerNetwork& net,

@@ -57,6 +57,13 @@ netlib::Expected<ContainerNetwork> attach_networks(const netlib::cni::Runtime& r
                                                    const std::string& container_id,
                                                    const std::string& container_name, pid_t pid);
 
+// The same for a netns already pinned at `netns` (create_netns): lo up and the ADDs; on
+// failure the ADDs are undone, the pin is the caller's.
+netlib::Expected<ContainerNetwork> attach_at(const netlib::cni::Runtime& runtime, const NetworkPlan& plan,
+                                             const std::string& container_id, const std::string& netns);
+// A new netns pinned at `path` (a stale pin of a dead container of that name is replaced).
+netlib::Expected<> create_netns(const std::string& path);
+
 // CNI DEL of every attachment in reverse order (cached config and args, so portmap finds its
 // mappings) and removal of the pin. Idempotent; goes on past errors and returns them joined.
 // `container_gone`: no process of the container is left, so the pin is the netns' last

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,7 +52,8 @@ std::pair<unsigned long, unsigned long> subordinate_range(const char* file) {
     while (std::getline(in, line)) {
         std::stringstream ss(line);
         std::string name, start, count;
-        if (std::getline(ss, name, ':') && std::getline(ss, start, ':') && std::getline(ss, count) && name == "netrun")
+        if (std::getline(ss, name, ':') && std::getline(ss, start, ':') &&
+            std::getline(ss, count) && name == "netrun")
             return {std::stoul(start), std::stoul(count)};
     }
     return {100000, 65536};
@@ -66,6 +68,28 @@ Expected<> write_id_maps(pid_t pid) {
         out.close();
         if (!out) return fail(Code::Kernel, "cannot write " + p);
     }
+    return {};
+}
+
+// --userns=auto: the container's root is an unprivileged id on the host. It must be able to
+// reach the rootfs (search permission on the store's directories above it) and own its "/"
+// (a chown through the overlay lands on the upper layer). Files of the lower layers stay
+// owned by the host's root: read-only to the container's root, as without idmapped mounts.
+Expected<> grant_userns_rootfs(const std::string& rootfs, bool read_only) {
+    const auto uid = subordinate_range("/etc/subuid").first,
+               gid = subordinate_range("/etc/subgid").first;
+    std::string dir = rootfs;
+    for (int up = 0; up < 3; ++up) {  // <id>, containers/, the store root
+        dir = dir.substr(0, dir.rfind('/'));
+        struct stat st {};
+        if (dir.empty() || ::stat(dir.c_str(), &st) != 0) break;
+        if ((st.st_mode & 0011) != 0011 && ::chmod(dir.c_str(), (st.st_mode & 07777) | 0011) != 0)
+            return netlib::fail_errno(Code::Kernel, "let the container's root reach " + dir, errno);
+    }
+    if (!read_only &&
+        ::chown(rootfs.c_str(), static_cast<uid_t>(uid), static_cast<gid_t>(gid)) != 0)
+        return netlib::fail_errno(Code::Kernel, "give " + rootfs + " to the container's root",
+                                  errno);
     return {};
 }
 
@@ -86,22 +110,36 @@ Expected<> write_id_maps(pid_t pid) {
     // A new user namespace does not change who we are: become its (now mapped) root, or
     // every file we create would belong to an unmapped id (EOVERFLOW).
     if (spec.userns_auto && (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0))
-        step(netlib::fail_errno(Code::Kernel, "become root of the container's user namespace", errno));
+        step(netlib::fail_errno(Code::Kernel, "become root of the container's user namespace",
+                                errno));
     // Entered only now, so the cgroup namespace's root is the container's own cgroup.
-    if (::unshare(CLONE_NEWCGROUP) != 0) step(netlib::fail_errno(Code::Kernel, "unshare cgroup namespace", errno));
+    if (::unshare(CLONE_NEWCGROUP) != 0)
+        step(netlib::fail_errno(Code::Kernel, "unshare cgroup namespace", errno));
     if (spec.net == NetMode::Netns) {
         int fd = ::open(spec.netns_path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0)
-            step(netlib::fail_errno(Code::InvalidConfig, "join network namespace " + spec.netns_path, errno));
+            step(netlib::fail_errno(Code::InvalidConfig,
+                                    "join network namespace " + spec.netns_path, errno));
         ::close(fd);
     }
     std::string host = spec.hostname.empty() ? spec.id.substr(0, 12) : spec.hostname;
-    if (::sethostname(host.c_str(), host.size()) != 0) step(netlib::fail_errno(Code::Kernel, "sethostname", errno));
+    if (::sethostname(host.c_str(), host.size()) != 0)
+        step(netlib::fail_errno(Code::Kernel, "sethostname", errno));
     step(setup_rootfs(spec));
     auto ids = resolve_user(spec.user);
     if (!ids) child_fail(errfd, ids.error());
     for (auto [from, to] : {std::pair{spec.stdin_fd, 0}, {spec.stdout_fd, 1}, {spec.stderr_fd, 2}})
-        if (from != to && ::dup2(from, to) < 0) step(netlib::fail_errno(Code::Kernel, "dup2", errno));
+        if (from != to && ::dup2(from, to) < 0)
+            step(netlib::fail_errno(Code::Kernel, "dup2", errno));
+    if (spec.net_ready_fd >= 0) {
+        char ready = 0;
+        while (::read(spec.net_ready_fd, &ready, 1) < 0 && errno == EINTR) {
+        }
+        if (ready != '1')
+            child_fail(errfd,
+                       {static_cast<int>(Code::Kernel), "the network could not be attached", {}});
+        ::close(spec.net_ready_fd);
+    }
     step(apply_security(spec.security, *ids));
     auto env = with_default_path(spec.env);
     if (spec.init) run_init(spec.argv, env);
@@ -115,6 +153,7 @@ Expected<Launched> launch(const Spec& spec, const BeforeStart& before_start) {
     if (spec.id.empty()) return fail(Code::InvalidConfig, "container id is empty");
     auto caps = capability_set(spec.security);  // refuse unknown capabilities before any work
     if (!caps) return std::unexpected(caps.error());
+    if (spec.userns_auto) NETLIB_TRYV(grant_userns_rootfs(spec.rootfs, spec.read_only));
     auto cgroup = NETLIB_TRY(create_cgroup(spec.id, spec.resources));
     Pipe sync, err;
     unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
@@ -145,7 +184,9 @@ Expected<Launched> launch(const Spec& spec, const BeforeStart& before_start) {
     if (before_start)
         if (auto r = before_start(static_cast<pid_t>(pid)); !r) return abort_child(r.error());
     char go = 1;
-    if (::write(sync.w, &go, 1) != 1) return abort_child(netlib::Error{static_cast<int>(Code::Kernel), "release the container process", {}});
+    if (::write(sync.w, &go, 1) != 1)
+        return abort_child(
+            netlib::Error{static_cast<int>(Code::Kernel), "release the container process", {}});
     sync.close_w();
     std::string msg;
     char buf[512];
@@ -164,7 +205,8 @@ Expected<ExitInfo> wait_exit(const Launched& c) {
     int status = 0;
     while (::waitpid(c.pid, &status, 0) < 0) {
         if (errno == EINTR) continue;
-        return netlib::fail_errno(Code::Kernel, "wait for container process " + std::to_string(c.pid), errno);
+        return netlib::fail_errno(Code::Kernel,
+                                  "wait for container process " + std::to_string(c.pid), errno);
     }
     ExitInfo info;
     info.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -56,6 +56,10 @@ struct Spec {
     NetMode net = NetMode::None;
     std::string netns_path;
     int stdout_fd = 1, stderr_fd = 2, stdin_fd = 0;  // the monitor passes a log pipe for -d
+    // When >= 0, the container reads one byte from it after its rootfs is ready and before
+    // it drops privileges and execs: '1' goes on, anything else (or EOF) fails the start.
+    // The network is attached meanwhile by another process (lifecycle/network_ops).
+    int net_ready_fd = -1;
 };
 
 struct Launched {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
@@ -69,8 +70,14 @@ Expected<> IptablesPortmap::add(const PortmapRequest& req) {
 }
 
 Expected<> IptablesPortmap::del(std::string_view network, std::string_view container_id) {
+    return del_families(network, container_id, families_present());
+}
+
+Expected<> IptablesPortmap::del_families(std::string_view network, std::string_view container_id,
+                                         std::span<const ip::Family> families) {
     std::optional<Error> first;
     for (auto f : families_present()) {
+        if (std::find(families.begin(), families.end(), f) == families.end()) continue;
         auto r = del_family(network, container_id, f);
         if (!r && !first) first = r.error();
     }

@@ -117,6 +117,17 @@ TEST_F(Modes, HostSeesTheHostInterfacesAndRefusesPublish) {
     EXPECT_NE(p.err.find("conflicting options"), std::string::npos) << p.err;
 }
 
+// With --userns=auto the netns belongs to the container's user namespace: attached from the
+// launch hook rather than ahead of the container's setup; the same network either way.
+TEST_F(Modes, UsernsAutoGetsTheBridgeNetworkToo) {
+    auto r = nr({"run", "--rm", "--userns=auto", "--name", "un", "netrun/busybox", "sh", "-c",
+                 "ip -o -4 addr show eth0; cat /etc/hosts"});
+    EXPECT_EQ(r.exit_status, 0) << r.err;
+    EXPECT_NE(r.out.find("inet 10.89."), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\tun"), std::string::npos) << "hosts lacks the container:\n" << r.out;
+    EXPECT_EQ(::access("/run/netns/netrun-un", F_OK), -1);
+}
+
 TEST_F(Modes, TwoNetworksGiveEth0AndEth1) {
     auto r = nr({"run", "--rm", "--net", "bridge", "--net", "macvlan", "netrun/busybox", "sh", "-c",
                  "ip -o -4 addr show eth0; ip -o -4 addr show eth1"});

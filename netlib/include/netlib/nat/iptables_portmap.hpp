@@ -13,6 +13,8 @@ class IptablesPortmap final : public PortmapBackend {
     std::string_view name() const override { return "iptables"; }
     Expected<> add(const PortmapRequest& req) override;
     Expected<> del(std::string_view network, std::string_view container_id) override;
+    Expected<> del_families(std::string_view network, std::string_view container_id,
+                            std::span<const ip::Family> families) override;
     Expected<> check(const PortmapRequest& req) override;
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 
