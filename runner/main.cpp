@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
         {"images", "list images", lc::images_main},
         {"rmi", "remove images", lc::rmi_main},
         {"gc", "release what dead containers left of their networks (CNI DEL, GC)", lc::gc_main},
-        {"network", "list, inspect, create and remove networks (ls, inspect, create, rm)", netrun::net::network_main},
+        {"network", "list, inspect, create and remove networks (ls, inspect, create, rm)", lc::network_main},
         {"net", "attach/detach a netns to a CNI network (add, check, del, status, gc)", netrun::net::net_main},
     };
     // firejail style: `netrun [OPTIONS] -- CMD` runs CMD in the built-in image.

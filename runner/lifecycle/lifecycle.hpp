@@ -20,5 +20,7 @@ int import_main(std::span<const std::string_view> args);
 int images_main(std::span<const std::string_view> args);
 int rmi_main(std::span<const std::string_view> args);
 int gc_main(std::span<const std::string_view> args);
+// `netrun network ...` with the in-use check against our containers.
+int network_main(std::span<const std::string_view> args);
 
 }  // namespace netrun::lifecycle

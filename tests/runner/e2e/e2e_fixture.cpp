@@ -29,7 +29,10 @@ netrun_test::ProcessResult nr(std::vector<std::string> args, int timeout_ms) {
     args.insert(args.begin(), netrun_test::plugin_path("netrun"));
     netrun_test::ProcessOptions o;
     o.inherit_env = true;
-    o.env = {{"NETRUN_ROOT", kRoot}, {"NETRUN_STATE", kState}};
+    // The user's network dir too: `netrun network create` writes there, not /etc/cni/net.d.
+    o.env = {{"NETRUN_ROOT", kRoot},
+             {"NETRUN_STATE", kState},
+             {"NETRUN_CNI_CONF_DIR", "/run/e2e-cni-conf"}};
     o.timeout = std::chrono::milliseconds(timeout_ms);
     return netrun_test::run_process(args, o);
 }

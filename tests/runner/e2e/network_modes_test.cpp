@@ -117,6 +117,21 @@ TEST_F(Modes, HostSeesTheHostInterfacesAndRefusesPublish) {
     EXPECT_NE(p.err.find("conflicting options"), std::string::npos) << p.err;
 }
 
+TEST_F(Modes, CreatedNetworkRunsContainersAndIsNotRemovedWhileInUse) {
+    auto c = nr({"network", "create", "--subnet", "10.91.0.0/24", "lan1"});
+    ASSERT_EQ(c.exit_status, 0) << c.err;
+    EXPECT_NE(nr({"network", "ls"}).out.find("lan1"), std::string::npos);
+    run_d({"--name", "onlan", "--net", "lan1", "-p", "8095:80", "netrun/busybox", "httpd", "-f",
+           "-p", "80", "-h", "/www"});
+    EXPECT_TRUE(container_ip("onlan").starts_with("10.91.0.")) << inspect("onlan").dump(2);
+    EXPECT_EQ(http_get(World::outside(), kHostIp, 8095), kPage);
+    auto busy = nr({"network", "rm", "lan1"});
+    EXPECT_NE(busy.exit_status, 0) << "removed while a container is attached";
+    ASSERT_EQ(nr({"rm", "-f", "onlan"}).exit_status, 0);
+    EXPECT_EQ(nr({"network", "rm", "lan1"}).exit_status, 0);
+    EXPECT_EQ(nr({"network", "ls"}).out.find("lan1"), std::string::npos);
+}
+
 // With --userns=auto the netns belongs to the container's user namespace: attached from the
 // launch hook rather than ahead of the container's setup; the same network either way.
 TEST_F(Modes, UsernsAutoGetsTheBridgeNetworkToo) {
