@@ -8,3 +8,4 @@ netrun_add_gtest(runtime_chain_test SOURCES runtime/chain_test.cpp LIBS netlib_c
 netrun_add_gtest(runtime_net_options_test SOURCES runtime/net_options_test.cpp LIBS netrun_net LABELS unit)
 netrun_add_gtest(runtime_cli_test SOURCES runtime/cli_test.cpp LIBS netlib_cni_runtime LABELS unit)
 add_dependencies(runtime_cli_test netrun)
+netrun_add_gtest(runtime_run_network_test SOURCES runtime/run_network_test.cpp LIBS netrun_net LABELS unit)

@@ -93,7 +93,9 @@ inline void remount_host_cgroups() {
     sh("mount -t tmpfs cgroup_root /sys/fs/cgroup && "
        "awk '{for(i=1;i<=NF;i++) if($i==\"-\") {print $5, $(i+1), $(i+3)}}' /proc/1/mountinfo | "
        "while read mp type opts; do case \"$type:$mp\" in cgroup:/sys/fs/cgroup/*|cgroup2:/sys/fs/cgroup*) "
-       "mkdir -p $mp && mount -t $type -o $opts cgroup $mp;; esac; done");
+       "mkdir -p $mp && mount -t $type -o $opts cgroup $mp;; esac; done; "
+       // The VM tier's PID 1 sees its mounts under /newroot: there, the guest's cgroup2.
+       "[ -n \"$(ls /sys/fs/cgroup)\" ] || { umount /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup; }");
 }
 
 class HostCgroups : public ::testing::Environment {
