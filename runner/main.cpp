@@ -1,13 +1,15 @@
 // netrun: dispatch to a subcommand module; nothing else lives here.
-#include "cli/subcommand.hpp"
-#include "lifecycle/lifecycle.hpp"
-#include "net/net_command.hpp"
-#include "net/network_command.hpp"
-
 #include <string_view>
 #include <vector>
 
+#include "cli/subcommand.hpp"
+#include "lifecycle/lifecycle.hpp"
+#include "net/builtin_plugins.hpp"
+#include "net/net_command.hpp"
+#include "net/network_command.hpp"
+
 int main(int argc, char** argv) {
+    netrun::net::register_builtin_plugins();
     namespace lc = netrun::lifecycle;
     static constexpr netrun::cli::Subcommand kCommands[] = {
         {"run", "run a command in a new container", lc::run_main},
@@ -22,11 +24,14 @@ int main(int argc, char** argv) {
         {"images", "list images", lc::images_main},
         {"rmi", "remove images", lc::rmi_main},
         {"gc", "release what dead containers left of their networks (CNI DEL, GC)", lc::gc_main},
-        {"network", "list, inspect, create and remove networks (ls, inspect, create, rm)", lc::network_main},
-        {"net", "attach/detach a netns to a CNI network (add, check, del, status, gc)", netrun::net::net_main},
+        {"network", "list, inspect, create and remove networks (ls, inspect, create, rm)",
+         lc::network_main},
+        {"net", "attach/detach a netns to a CNI network (add, check, del, status, gc)",
+         netrun::net::net_main},
     };
     // firejail style: `netrun [OPTIONS] -- CMD` runs CMD in the built-in image.
-    if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "--help" && std::string_view(argv[1]) != "-h") {
+    if (argc > 1 && argv[1][0] == '-' && std::string_view(argv[1]) != "--help" &&
+        std::string_view(argv[1]) != "-h") {
         std::vector<std::string_view> args(argv + 1, argv + argc);
         return lc::run_short_form(args);
     }

@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include "bridge_steps.hpp"
 #include "netlib/nat/masq.hpp"
 
@@ -19,15 +17,14 @@ netlib::Expected<> del_masquerade(const Config& cfg, const cni::Request& req) {
     // Found by (network, containerID), so this works without the container's addresses:
     // DEL with an empty or vanished CNI_NETNS must not leak rules (the reference does).
     auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
-    // With the cached result (runtimes pass it to DEL) only the container's families are
-    // looked at: an ip6tables-save less for an IPv4-only container.
-    std::vector<netlib::ip::Family> families;
+    // With the cached result (runtimes pass it to DEL) the backend can go straight for the
+    // rules ADD made for those addresses.
+    netlib::nat::MasqRequest known{
+        .network = req.name, .container_id = req.container_id, .ips = {}};
     if (req.prev_result)
-        for (const auto& ip : req.prev_result->ips)
-            if (std::find(families.begin(), families.end(), ip.address.family()) == families.end())
-                families.push_back(ip.address.family());
-    auto r = families.empty() ? backend->del(req.name, req.container_id)
-                              : backend->del_families(req.name, req.container_id, families);
+        for (const auto& ip : req.prev_result->ips) known.ips.push_back(ip.address);
+    auto r =
+        known.ips.empty() ? backend->del(req.name, req.container_id) : backend->del_known(known);
     // The other backend too: the config may have switched backends since ADD. Its errors
     // (e.g. no iptables on an nftables-only host) do not fail the DEL.
     for (const char* other : {"iptables", "nftables"}) {

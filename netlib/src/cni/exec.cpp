@@ -27,8 +27,9 @@ Expected<std::string> find_plugin(std::string_view type, std::string_view path) 
         auto dir = rest.substr(0, colon);
         if (!dir.empty()) {
             std::string cand = std::string(dir) + "/" + std::string(type);
-            struct stat st{};
-            if (::stat(cand.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(cand.c_str(), X_OK) == 0)
+            struct stat st {};
+            if (::stat(cand.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                ::access(cand.c_str(), X_OK) == 0)
                 return cand;
         }
         if (colon == std::string_view::npos) break;
@@ -62,7 +63,8 @@ Error plugin_error(std::string_view type, const sys::SpawnResult& r) {
                          j.value("details", std::string{})};
         }
     }
-    std::string msg = "plugin " + std::string(type) + " failed (exit " + std::to_string(r.exit_status) + ")";
+    std::string msg =
+        "plugin " + std::string(type) + " failed (exit " + std::to_string(r.exit_status) + ")";
     const std::string& text = r.err.empty() ? r.out : r.err;
     if (!text.empty()) msg += ": " + text.substr(0, 2000);
     return Error{static_cast<int>(Code::PluginExec), msg, {}};
@@ -74,7 +76,8 @@ std::map<std::string, Plugin (*)(), std::less<>>& builtins() {
 }
 
 bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa{}, sb{};
+    struct stat sa {
+    }, sb{};
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
@@ -83,14 +86,20 @@ bool same_file(const std::string& a, const std::string& b) {
 Plugin (*builtin_for(std::string_view type, const std::string& bin))() {
     auto it = builtins().find(type);
     if (it == builtins().end()) return nullptr;
-    if (const char* off = std::getenv("NETRUN_NO_BUILTIN_DELEGATES"); off && std::strcmp(off, "1") == 0)
+    if (const char* off = std::getenv("NETRUN_NO_BUILTIN_DELEGATES");
+        off && std::strcmp(off, "1") == 0)
         return nullptr;
     char self[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return nullptr;
     std::string dir(self, static_cast<std::size_t>(n));
     dir.resize(dir.rfind('/') + 1);
-    return same_file(bin, dir + std::string(type)) ? it->second : nullptr;
+    // Beside us (plugins, the build tree) or, for netrun installed in <prefix>/bin, the
+    // plugins it installs in <prefix>/lib/cni.
+    for (const std::string& candidate :
+         {dir + std::string(type), dir + "../lib/cni/" + std::string(type)})
+        if (same_file(bin, candidate)) return it->second;
+    return nullptr;
 }
 
 sys::SpawnResult run_builtin(Plugin (*factory)(), const Invocation& inv, std::string_view config) {
@@ -115,11 +124,15 @@ sys::SpawnResult run_builtin(Plugin (*factory)(), const Invocation& inv, std::st
 
 }  // namespace
 
-void register_builtin(std::string_view type, Plugin (*factory)()) { builtins()[std::string(type)] = factory; }
+void register_builtin(std::string_view type, Plugin (*factory)()) {
+    builtins()[std::string(type)] = factory;
+}
 
-Expected<PendingPlugin> start_plugin(std::string_view type, const Invocation& inv, std::string_view config) {
+Expected<PendingPlugin> start_plugin(std::string_view type, const Invocation& inv,
+                                     std::string_view config) {
     auto bin = NETLIB_TRY(find_plugin(type, inv.path));
-    if (auto factory = builtin_for(type, bin)) return PendingPlugin(std::string(type), run_builtin(factory, inv, config));
+    if (auto factory = builtin_for(type, bin))
+        return PendingPlugin(std::string(type), run_builtin(factory, inv, config));
     auto child = NETLIB_TRY(sys::Child::start({bin}, plugin_env(inv), config));
     return PendingPlugin(std::string(type), std::move(child));
 }
@@ -130,7 +143,8 @@ Expected<json> PendingPlugin::wait() {
     if (r.out.find_first_not_of(" \t\r\n") == std::string::npos) return json();
     auto j = json::parse(r.out, nullptr, false);
     if (j.is_discarded())
-        return fail(Code::Decode, "plugin " + type_ + " printed invalid JSON: " + r.out.substr(0, 500));
+        return fail(Code::Decode,
+                    "plugin " + type_ + " printed invalid JSON: " + r.out.substr(0, 500));
     return j;
 }
 
@@ -152,14 +166,18 @@ Expected<PendingPlugin> start_delegate(Command cmd, std::string_view type, const
 Expected<Result> finish_delegate_add(PendingPlugin& p, std::string_view type) {
     auto j = NETLIB_TRY(p.wait());
     auto r = result_from_json(j);
-    if (!r) return std::unexpected(with_context(r.error(), "result of IPAM plugin " + std::string(type)));
+    if (!r)
+        return std::unexpected(
+            with_context(r.error(), "result of IPAM plugin " + std::string(type)));
     return r;
 }
 
 Expected<Result> delegate_add(std::string_view type, const Request& req) {
     auto j = NETLIB_TRY(exec_plugin(type, invocation_for(Command::Add, req), req.stdin_raw));
     auto r = result_from_json(j);
-    if (!r) return std::unexpected(with_context(r.error(), "result of IPAM plugin " + std::string(type)));
+    if (!r)
+        return std::unexpected(
+            with_context(r.error(), "result of IPAM plugin " + std::string(type)));
     return r;
 }
 

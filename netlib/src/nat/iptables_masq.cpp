@@ -87,19 +87,27 @@ Expected<> IptablesMasq::add(const MasqRequest& req) {
 }
 
 Expected<> IptablesMasq::del(std::string_view network, std::string_view container_id) {
-    return del_families(network, container_id, families_present());
-}
-
-Expected<> IptablesMasq::del_families(std::string_view network, std::string_view container_id,
-                                      std::span<const ip::Family> families) {
     const std::string chain = masq_chain_name(network, container_id);
-    std::vector<ip::Family> todo;
-    for (auto f : families_present())
-        if (std::find(families.begin(), families.end(), f) != families.end()) todo.push_back(f);
-    auto r = for_each_family(todo, [&](ip::Family f) { return del_family(chain, f); });
+    auto r =
+        for_each_family(families_present(), [&](ip::Family f) { return del_family(chain, f); });
     if (!r)
         return std::unexpected(
             with_context(r.error(), "remove masquerade for " + describe(network, container_id)));
+    return {};
+}
+
+Expected<> IptablesMasq::del_known(const MasqRequest& req) {
+    const std::string chain = masq_chain_name(req.network, req.container_id);
+    std::vector<ip::Family> todo;
+    for (auto f : families_present())
+        if (has_family(req, f)) todo.push_back(f);
+    auto r = for_each_family(todo, [&](ip::Family f) -> Expected<> {
+        if (ipt_.restore(f, masq_known_del_batch(req, f))) return {};
+        return del_family(chain, f);
+    });
+    if (!r)
+        return std::unexpected(with_context(
+            r.error(), "remove masquerade for " + describe(req.network, req.container_id)));
     return {};
 }
 

@@ -124,6 +124,22 @@ std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTabl
     return batch;
 }
 
+std::string masq_known_del_batch(const MasqRequest& req, ip::Family f) {
+    // The inverse of masq_add_batch on a table without this container's rules: the jumps
+    // it appended, then the chain. iptables-restore applies all of it or nothing.
+    const std::string chain = masq_chain_name(req.network, req.container_id);
+    const std::string comment =
+        "-m comment --comment " + quote_rule_word(stored_comment(req.network, req.container_id));
+    std::vector<std::string> hosts;
+    for (const auto& n : family_ips(req, f)) hosts.push_back(ip::Net::host(n.addr).str());
+    std::string batch = "*nat\n";
+    for (const auto& h : unique_in_order(std::move(hosts)))
+        batch +=
+            "-D " + std::string(kPostrouting) + " -s " + h + " " + comment + " -j " + chain + "\n";
+    batch += "-F " + chain + "\n-X " + chain + "\nCOMMIT\n";
+    return batch;
+}
+
 std::string masq_del_batch(std::string_view chain, const SavedTable& current) {
     if (!chain_in_use(chain, current)) return {};
     std::string batch = "*nat\n";
@@ -161,7 +177,7 @@ Expected<> masq_check_rules(const MasqRequest& req, ip::Family f, const SavedTab
     const std::string comment = stored_comment(req.network, req.container_id);
     auto missing = [&](std::string what) {
         return fail(Code::CheckFailed, "check masquerade for container \"" + req.container_id +
-                                        "\" in network \"" + req.network + "\": " + what);
+                                           "\" in network \"" + req.network + "\": " + what);
     };
     if (!current.has_chain(chain)) return missing("nat chain " + chain + " does not exist");
     const auto mcast = *ip::Net::parse(multicast_net(f));

@@ -292,4 +292,24 @@ COMMIT
     EXPECT_FALSE(masq_check_rules(r, Family::V4, foreign));
 }
 
+// The blind DEL batch is exactly the inverse of what ADD appends on a clean table: every
+// -A of the add batch that targets the chain becomes a -D, then the chain goes.
+TEST(MasqKnownDel, InvertsTheAddBatchPerFamily) {
+    const auto r = req("mynet", "c1", {"10.1.0.5/24", "10.1.0.6/24", "fd00::5/64"});
+    const std::string chain = masq_chain_name("mynet", "c1");
+    const std::string add = masq_add_batch(r, Family::V4, SavedTable{});
+    const std::string del = masq_known_del_batch(r, Family::V4);
+    int jumps = 0;
+    for (std::size_t at = 0; (at = add.find("-A POSTROUTING ", at)) != std::string::npos; ++at) {
+        const std::string line = add.substr(at + 3, add.find('\n', at) - at - 3);
+        EXPECT_NE(del.find("-D " + line + "\n"), std::string::npos) << line << "\n" << del;
+        ++jumps;
+    }
+    EXPECT_EQ(jumps, 2);
+    EXPECT_TRUE(del.starts_with("*nat\n")) << del;
+    EXPECT_TRUE(del.ends_with("-F " + chain + "\n-X " + chain + "\nCOMMIT\n")) << del;
+    EXPECT_EQ(del.find("fd00"), std::string::npos) << "IPv6 address in the IPv4 batch";
+    EXPECT_NE(masq_known_del_batch(r, Family::V6).find("-s fd00::5/128"), std::string::npos);
+}
+
 }  // namespace

@@ -16,8 +16,10 @@ class IptablesMasq final : public MasqBackend {
     std::string_view name() const override { return "iptables"; }
     Expected<> add(const MasqRequest& req) override;
     Expected<> del(std::string_view network, std::string_view container_id) override;
-    Expected<> del_families(std::string_view network, std::string_view container_id,
-                            std::span<const ip::Family> families) override;
+    // One iptables-restore per family with the deletions ADD implies (no iptables-save
+    // first); when that batch does not apply (rules changed by hand, already gone), the
+    // read-then-delete of del().
+    Expected<> del_known(const MasqRequest& req) override;
     Expected<> check(const MasqRequest& req) override;
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 

@@ -26,6 +26,10 @@ namespace netlib::nat {
 // first deleting any rule in `current` that jumps to that chain (so ADD twice is one set).
 std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTable& current);
 
+// Batch removing exactly what masq_add_batch(req, f, <no rules of this container>) adds,
+// without reading the table: fails as a whole (iptables-restore) when any of it is missing.
+std::string masq_known_del_batch(const MasqRequest& req, ip::Family f);
+
 // Batch removing every rule that jumps to `chain` and the chain itself; empty when
 // `current` holds none of it (then no restore is needed at all).
 std::string masq_del_batch(std::string_view chain, const SavedTable& current);

@@ -36,13 +36,10 @@ class MasqBackend {
     // without netns or prevResult). Nothing to remove is success.
     virtual Expected<> del(std::string_view network, std::string_view container_id) = 0;
 
-    // del() when the caller knows the container's address families (a DEL with the cached
-    // result): a backend may skip the families the container never had.
-    virtual Expected<> del_families(std::string_view network, std::string_view container_id,
-                                    std::span<const ip::Family> families) {
-        (void)families;
-        return del(network, container_id);
-    }
+    // del() when the caller knows what ADD was given (req: a DEL with the cached result): a
+    // backend may go straight for those rules, and skip families the container never had.
+    // Same outcome as del(), whatever is left.
+    virtual Expected<> del_known(const MasqRequest& req) { return del(req.network, req.container_id); }
 
     // Verifies that the rules for req are in place; the error names what is missing.
     virtual Expected<> check(const MasqRequest& req) = 0;
