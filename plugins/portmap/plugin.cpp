@@ -23,9 +23,10 @@ bool any_udp(std::span<const nat::PortMapping> maps) {
 
 // Removes a container's rules and then its port records. The config's backend may have
 // changed since ADD, so the one ADD used comes from the record.
-// families: the container's, from DEL's cached result; empty when unknown (GC): all.
+// known: what ADD was given, when DEL has it (cached result and mappings); else (GC, a DEL
+// without them) the backends look the container's rules up.
 Expected<> teardown(nat::PortOwners& owners, const nat::Owner& owner,
-                    std::span<const netlib::ip::Family> families = {}) {
+                    const nat::PortmapRequest* known = nullptr) {
     // No record, no rules of ours (records are written first): a DEL of a container that
     // published nothing costs no iptables-save.
     if (!owners.recorded(owner)) return {};
@@ -34,8 +35,7 @@ Expected<> teardown(nat::PortOwners& owners, const nat::Owner& owner,
     const std::string used = owners.backend_of(owner);
     for (auto& b : nat::all_portmap_backends()) {
         if (!used.empty() && b->name() != used) continue;
-        auto r = families.empty() ? b->del(owner.network, owner.container_id)
-                                  : b->del_families(owner.network, owner.container_id, families);
+        auto r = known ? b->del_known(*known) : b->del(owner.network, owner.container_id);
         if (first && !r) first = std::move(r);
     }
     // Records go only once the rules are gone: a record without rules is harmless, a rule
@@ -74,12 +74,10 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
 Expected<> cmd_del(const cni::Request& req) {
     auto cfg = NETLIB_TRY(parse_config(req));
     auto owners = NETLIB_TRY(nat::PortOwners::open());
-    std::vector<netlib::ip::Family> families;
-    if (req.prev_result)
-        for (const auto& ip : req.prev_result->ips)
-            if (std::find(families.begin(), families.end(), ip.address.family()) == families.end())
-                families.push_back(ip.address.family());
-    NETLIB_TRYV(teardown(owners, nat::Owner{req.name, req.container_id}, families));
+    std::optional<nat::PortmapRequest> known;
+    if (req.prev_result && !cfg.mappings.empty()) known = make_request(cfg, req);
+    NETLIB_TRYV(
+        teardown(owners, nat::Owner{req.name, req.container_id}, known ? &*known : nullptr));
     if (any_udp(cfg.mappings)) NETLIB_TRYV(flush_udp_conntrack(cfg.mappings));
     return {};
 }

@@ -70,14 +70,8 @@ Expected<> IptablesPortmap::add(const PortmapRequest& req) {
 }
 
 Expected<> IptablesPortmap::del(std::string_view network, std::string_view container_id) {
-    return del_families(network, container_id, families_present());
-}
-
-Expected<> IptablesPortmap::del_families(std::string_view network, std::string_view container_id,
-                                         std::span<const ip::Family> families) {
     std::optional<Error> first;
     for (auto f : families_present()) {
-        if (std::find(families.begin(), families.end(), f) == families.end()) continue;
         auto r = del_family(network, container_id, f);
         if (!r && !first) first = r.error();
     }
@@ -87,6 +81,19 @@ Expected<> IptablesPortmap::del_families(std::string_view network, std::string_v
     return {};
 }
 
+Expected<> IptablesPortmap::del_known(const PortmapRequest& req) {
+    std::optional<Error> first;
+    for (auto f : families_present()) {
+        const std::string batch = portmap_known_del_batch(req, f);
+        if (batch.empty() || ipt_.restore(f, batch)) continue;
+        auto r = del_family(req.network, req.container_id, f);
+        if (!r && !first) first = r.error();
+    }
+    if (first)
+        return std::unexpected(with_context(
+            *first, "remove port mappings of " + describe(req.network, req.container_id)));
+    return {};
+}
 Expected<> IptablesPortmap::check(const PortmapRequest& req) {
     for (auto f : {ip::Family::V4, ip::Family::V6}) {
         // An IPv4-only container has nothing to check on IPv6 (the reference fails here).

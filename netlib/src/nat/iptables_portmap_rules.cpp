@@ -167,6 +167,25 @@ std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const Sav
     return b;
 }
 
+std::string portmap_known_del_batch(const PortmapRequest& req, ip::Family f) {
+    auto target = req.target(f);
+    if (!target || family_mappings(req, f).empty()) return {};
+    // What append_container_chain adds on a table without this container: its jumps from
+    // the shared chain become deletions, then its own chain goes. All or nothing.
+    std::string add;
+    append_container_chain(add, req, f, *target, SavedTable{});
+    const std::string chain = dnat_chain_name(req.network, req.container_id);
+    const std::string jump = "-A " + std::string(kHostportDnatChain) + " ";
+    std::string b = "*nat\n";
+    for (std::size_t at = 0; at < add.size();) {
+        const auto end = add.find('\n', at);
+        const std::string line = add.substr(at, end - at);
+        if (line.starts_with(jump)) b += "-D" + line.substr(2) + "\n";
+        at = end == std::string::npos ? add.size() : end + 1;
+    }
+    return b + "-F " + chain + "\n-X " + chain + "\nCOMMIT\n";
+}
+
 std::string portmap_del_batch(std::string_view network, std::string_view container_id,
                               const SavedTable& nat) {
     const std::string chain = dnat_chain_name(network, container_id);

@@ -119,6 +119,30 @@ TEST(PortmapRules, CheckDelAndGcRoundTrip) {
     EXPECT_EQ(portmap_gc_batch("othernet", {}, nat), "");
 }
 
+// The blind DEL: every jump the add batch appends to CNI-HOSTPORT-DNAT becomes a -D, the
+// container chain is flushed and removed, the shared chains are left alone.
+TEST(PortmapRules, KnownDelBatchInvertsTheContainerPart) {
+    const auto req = request();
+    const std::string add = portmap_add_batch(req, ip::Family::V4, SavedTable{}, SavedTable{});
+    const std::string del = portmap_known_del_batch(req, ip::Family::V4);
+    const std::string chain = dnat_chain_name(req.network, req.container_id);
+    int jumps = 0;
+    for (std::size_t at = 0; (at = add.find("-A CNI-HOSTPORT-DNAT ", at)) != std::string::npos;
+         ++at) {
+        const std::string line = add.substr(at + 3, add.find('\n', at) - at - 3);
+        EXPECT_NE(del.find("-D " + line + "\n"), std::string::npos) << line << "\n" << del;
+        ++jumps;
+    }
+    EXPECT_GT(jumps, 0);
+    EXPECT_TRUE(del.ends_with("-F " + chain + "\n-X " + chain + "\nCOMMIT\n")) << del;
+    for (const char* shared :
+         {"CNI-HOSTPORT-SETMARK", "CNI-HOSTPORT-MASQ", "PREROUTING", "OUTPUT", "POSTROUTING"})
+        EXPECT_EQ(del.find(shared), std::string::npos) << shared << " touched:\n" << del;
+    auto none = req;
+    none.mappings.clear();
+    EXPECT_EQ(portmap_known_del_batch(none, ip::Family::V4), "");
+}
+
 TEST(PortmapRules, SnatOffAndMasqAllAndExternalMark) {
     auto req = request();
     req.snat = false;

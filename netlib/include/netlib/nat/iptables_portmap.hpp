@@ -13,8 +13,9 @@ class IptablesPortmap final : public PortmapBackend {
     std::string_view name() const override { return "iptables"; }
     Expected<> add(const PortmapRequest& req) override;
     Expected<> del(std::string_view network, std::string_view container_id) override;
-    Expected<> del_families(std::string_view network, std::string_view container_id,
-                            std::span<const ip::Family> families) override;
+    // Per family of req, one iptables-restore of the inverse of ADD's container rules (no
+    // iptables-save first); the read-then-delete path when that does not apply.
+    Expected<> del_known(const PortmapRequest& req) override;
     Expected<> check(const PortmapRequest& req) override;
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 

@@ -42,6 +42,11 @@ bool needs_local_guard(const PortmapRequest& req, ip::Family f);
 std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const SavedTable& nat,
                               const SavedTable& raw);
 
+// Removes exactly the container rules portmap_add_batch adds for req on family f (jumps
+// from CNI-HOSTPORT-DNAT, the CNI-DN chain), without reading the table; the shared chains
+// stay. Empty when req publishes nothing on f. Fails as a whole when anything is missing.
+std::string portmap_known_del_batch(const PortmapRequest& req, ip::Family f);
+
 // Removes the jumps to the container's CNI-DN chain and the chain; empty if none exists.
 std::string portmap_del_batch(std::string_view network, std::string_view container_id,
                               const SavedTable& nat);

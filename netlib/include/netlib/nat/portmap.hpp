@@ -57,13 +57,9 @@ class PortmapBackend {
     virtual Expected<> add(const PortmapRequest& req) = 0;
     // Removes everything add() made for (network, containerID); nothing there is success.
     virtual Expected<> del(std::string_view network, std::string_view container_id) = 0;
-    // del() when the container's address families are known (DEL with the cached result):
-    // a backend may skip the others.
-    virtual Expected<> del_families(std::string_view network, std::string_view container_id,
-                                    std::span<const ip::Family> families) {
-        (void)families;
-        return del(network, container_id);
-    }
+    // del() when the caller knows what ADD was given (DEL with the cached result and port
+    // mappings): a backend may go straight for those rules. Same outcome as del().
+    virtual Expected<> del_known(const PortmapRequest& req) { return del(req.network, req.container_id); }
     // Verifies the rules for req; the error (Code::CheckFailed) names what is missing.
     virtual Expected<> check(const PortmapRequest& req) = 0;
     // Removes the state of every container of `network` whose ID is not in valid_ids.
