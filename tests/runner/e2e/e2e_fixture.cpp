@@ -146,6 +146,17 @@ std::string leftovers(const std::string& id, const std::string& name) {
     return out.str();
 }
 
+int bridge_ports(int want) {
+    int n = -1;
+    for (int i = 0; i < 50; ++i) {
+        n = std::atoi(
+            sh("ip -o link show master netrun0 2>/dev/null | wc -l").value_or("-1").c_str());
+        if (n == want) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return n;
+}
+
 void remove_all_containers() {
     auto ps = nr({"ps", "-a"});
     std::istringstream in(ps.out);

@@ -39,6 +39,10 @@ std::optional<std::string> http_get_now(const std::string& netns, const std::str
 // elements naming its id, portmap owner records, veth ports on bridge netrun0.
 std::string leftovers(const std::string& id, const std::string& name);
 
+// Ports of bridge netrun0, polled for up to 5 s until there are `want`: a removed
+// container's veth goes away when the kernel dismantles its netns, in the background.
+int bridge_ports(int want);
+
 // Stops and removes every container (TearDown of each test).
 void remove_all_containers();
 

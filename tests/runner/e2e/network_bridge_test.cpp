@@ -64,8 +64,7 @@ TEST_F(Bridge, PublishedPortReachableFromEveryPathAndRmLeavesNothing) {
 
     ASSERT_EQ(nr({"rm", "-f", "web"}).exit_status, 0);
     EXPECT_EQ(leftovers(id, "web"), "");
-    EXPECT_EQ(sh("ip -o link show master netrun0 | wc -l"), "0\n")
-        << "a veth is still on the bridge";
+    EXPECT_EQ(bridge_ports(0), 0) << "a veth is still on the bridge";
     EXPECT_FALSE(http_get_now("", "127.0.0.1", 8088)) << "port still published";
 }
 
@@ -106,8 +105,7 @@ TEST_F(Bridge, SecondContainerOnSameHostPortIsRefusedAndLeavesNothing) {
         << "owner not named: " << r.err;
     EXPECT_TRUE(inspect("second").is_null()) << "state of the refused container left";
     EXPECT_EQ(::access("/run/netns/netrun-second", F_OK), -1);
-    EXPECT_EQ(sh("ip -o link show master netrun0 | wc -l"), "1\n")
-        << "the refused container's veth stayed";
+    EXPECT_EQ(bridge_ports(1), 1) << "the refused container's veth stayed";
     EXPECT_EQ(http_get(World::outside(), kHostIp, 8090), kPage)
         << "the first container lost its port";
 }

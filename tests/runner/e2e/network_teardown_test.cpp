@@ -35,13 +35,7 @@ class Teardown : public ::testing::Test {
     }
     void expect_clean(const std::string& id, const std::string& name, const std::string& path) {
         EXPECT_EQ(leftovers(id, name), "") << "after " << path;
-        // A netns that lost its last reference is dismantled asynchronously by the kernel.
-        std::string ports;
-        for (int i = 0;
-             i < 50 && (ports = sh("ip -o link show master netrun0 | wc -l").value_or("")) != "0\n";
-             ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        EXPECT_EQ(ports, "0\n") << "veth left after " << path;
+        EXPECT_EQ(bridge_ports(0), 0) << "veth left after " << path;
     }
 };
 
