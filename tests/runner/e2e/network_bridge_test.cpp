@@ -110,6 +110,23 @@ TEST_F(Bridge, SecondContainerOnSameHostPortIsRefusedAndLeavesNothing) {
         << "the first container lost its port";
 }
 
+TEST_F(Bridge, IpAndMacAreTheOnesAskedFor) {
+    auto r = nr({"run", "--rm", "--ip", "10.89.0.77", "--mac-address", "02:42:AC:11:00:77",
+                 "netrun/busybox", "ip", "-o", "addr", "show", "eth0"});
+    EXPECT_EQ(r.exit_status, 0) << r.err;
+    EXPECT_NE(r.out.find("inet 10.89.0.77/16"), std::string::npos) << r.out;
+    auto link = nr({"run", "--rm", "--mac-address", "02:42:ac:11:00:78", "netrun/busybox", "cat",
+                    "/sys/class/net/eth0/address"});
+    EXPECT_EQ(link.out, "02:42:ac:11:00:78\n") << link.err;
+    auto taken =
+        nr({"run", "-d", "--name", "ip1", "--ip", "10.89.0.80", "netrun/busybox", "sleep", "30"});
+    ASSERT_EQ(taken.exit_status, 0) << taken.err;
+    auto dup = nr({"run", "--rm", "--name", "ip2", "--ip", "10.89.0.80", "netrun/busybox", "true"});
+    EXPECT_EQ(dup.exit_status, 125);
+    EXPECT_NE(dup.err.find("10.89.0.80"), std::string::npos) << dup.err;
+    EXPECT_EQ(::access("/run/netns/netrun-ip2", F_OK), -1);
+}
+
 TEST_F(Bridge, UnknownNetworkIsRefusedWithoutState) {
     auto r = nr({"run", "--rm", "--name", "lost", "--net", "nosuchnet", "netrun/busybox", "true"});
     EXPECT_EQ(r.exit_status, 125);
