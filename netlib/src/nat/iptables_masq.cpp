@@ -51,6 +51,8 @@ std::vector<ip::Family> IptablesMasq::families_present() const {
 }
 
 Expected<> IptablesMasq::add_family(const MasqRequest& req, ip::Family f) {
+    // A new container in one restore, without the save that grows with the table.
+    if (ipt_.restore(f, masq_new_container_add_batch(req, f))) return {};
     auto text = NETLIB_TRY(ipt_.save(f, kTable));
     auto current = NETLIB_TRY(parse_iptables_save(text, kTable));
     return ipt_.restore(f, masq_add_batch(req, f, current));

@@ -100,7 +100,11 @@ bool has_rule(const SavedTable& t, std::string_view chain, std::string_view targ
 
 }  // namespace
 
-std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTable& current) {
+namespace {
+
+// How the container's chain is introduced: `:chain` (re)declares it, flushing an earlier
+// ADD's rules (whose jumps `current` names); `-N chain` fails if it exists at all.
+std::string masq_batch(const MasqRequest& req, ip::Family f, const SavedTable* current) {
     const std::string chain = masq_chain_name(req.network, req.container_id);
     const std::string comment =
         "-m comment --comment " + quote_rule_word(stored_comment(req.network, req.container_id));
@@ -110,9 +114,14 @@ std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTabl
         subnets.push_back(n.masked().str());
         hosts.push_back(ip::Net::host(n.addr).str());
     }
-    // Declaring an existing chain in --noflush mode flushes it (legacy and nft alike).
-    std::string batch = "*nat\n:" + chain + " - [0:0]\n";
-    append_jump_deletes(batch, chain, current);
+    std::string batch = "*nat\n";
+    if (current) {
+        // Declaring an existing chain in --noflush mode flushes it (legacy and nft alike).
+        batch += ":" + chain + " - [0:0]\n";
+        append_jump_deletes(batch, chain, *current);
+    } else {
+        batch += "-N " + chain + "\n";
+    }
     for (const auto& s : unique_in_order(std::move(subnets)))
         batch += "-A " + chain + " -d " + s + " " + comment + " -j ACCEPT\n";
     batch += "-A " + chain + " ! -d " + std::string(multicast_net(f)) + " " + comment +
@@ -122,6 +131,16 @@ std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTabl
             "-A " + std::string(kPostrouting) + " -s " + h + " " + comment + " -j " + chain + "\n";
     batch += "COMMIT\n";
     return batch;
+}
+
+}  // namespace
+
+std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTable& current) {
+    return masq_batch(req, f, &current);
+}
+
+std::string masq_new_container_add_batch(const MasqRequest& req, ip::Family f) {
+    return masq_batch(req, f, nullptr);
 }
 
 std::string masq_known_del_batch(const MasqRequest& req, ip::Family f) {

@@ -31,6 +31,11 @@ std::vector<ip::Family> IptablesPortmap::families_present() const {
 }
 
 Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) {
+    // The common case in one restore and no save (the save is what grows with the number
+    // of containers); a first ADD on the host or a re-ADD is refused whole and goes on.
+    if (auto batch = portmap_new_container_add_batch(req, f);
+        !batch.empty() && ipt_.restore(f, batch))
+        return {};
     // One save of every table when the raw-table guard is involved, else nat alone.
     const bool guard = needs_local_guard(req, f);
     auto text = NETLIB_TRY(ipt_.save(f, guard ? "" : "nat"));

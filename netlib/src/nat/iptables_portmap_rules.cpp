@@ -55,6 +55,35 @@ void append_jump_deletes(std::string& batch, std::string_view chain, const Saved
         if (r.chain != chain && r.target() == chain) batch += "-D " + r.chain + " " + r.spec + "\n";
 }
 
+// The shared rules, one spec each, used both to create them and to check for them.
+const std::string& dnat_jump_spec() {
+    static const std::string s =
+        "-m addrtype --dst-type LOCAL -j " + std::string(kHostportDnatChain);
+    return s;
+}
+
+std::string setmark_rule_spec(const PortmapRequest& req) {
+    return "-m comment --comment \"CNI portfwd masquerade mark\" -j MARK --set-xmark " +
+           mark_mask(req.mark_masq_bit);
+}
+
+std::string masq_rule_spec(const PortmapRequest& req) {
+    return "-m mark --mark " + mark_mask(req.mark_masq_bit) + " -j MASQUERADE";
+}
+
+const std::string& masq_jump_spec() {
+    static const std::string s = "-m comment --comment \"CNI portfwd requiring masquerade\" -j " +
+                                 std::string(kHostportMasqChain);
+    return s;
+}
+
+constexpr std::string_view kGuardRuleSpec = "! -i lo -d 127.0.0.0/8 -j DROP";
+
+const std::string& guard_jump_spec() {
+    static const std::string s = "-j " + std::string(kLocalGuardChain);
+    return s;
+}
+
 // Shared chains and the jumps into them, created once and never flushed (other containers'
 // rules live in them): declaring an existing chain in a --noflush batch would flush it.
 void append_base_chains(std::string& b, const PortmapRequest& req, const SavedTable& nat) {
@@ -62,34 +91,50 @@ void append_base_chains(std::string& b, const PortmapRequest& req, const SavedTa
     if (!nat.has_chain(dnat)) b += ":" + dnat + " - [0:0]\n";
     for (const char* hook : {"PREROUTING", "OUTPUT"})
         if (!has_jump(nat, hook, dnat))
-            b += std::string("-A ") + hook + " -m addrtype --dst-type LOCAL -j " + dnat + "\n";
+            b += std::string("-A ") + hook + " " + dnat_jump_spec() + "\n";
     if (!req.snat) return;
-    const std::string mark = mark_mask(req.mark_masq_bit);
     if (req.external_setmark_chain.empty() && !nat.has_chain(kHostportSetmarkChain)) {
         b += ":" + std::string(kHostportSetmarkChain) + " - [0:0]\n";
-        b += "-A " + std::string(kHostportSetmarkChain) +
-             " -m comment --comment \"CNI portfwd masquerade mark\" -j MARK --set-xmark " + mark +
-             "\n";
+        b += "-A " + std::string(kHostportSetmarkChain) + " " + setmark_rule_spec(req) + "\n";
     }
     if (!nat.has_chain(kHostportMasqChain)) {
         b += ":" + std::string(kHostportMasqChain) + " - [0:0]\n";
-        b += "-A " + std::string(kHostportMasqChain) + " -m mark --mark " + mark +
-             " -j MASQUERADE\n";
+        b += "-A " + std::string(kHostportMasqChain) + " " + masq_rule_spec(req) + "\n";
     }
     // First in POSTROUTING: a bridge with ipMasq appends per-container chains that ACCEPT
     // traffic to the container subnet, and a hairpin connection (a container to its own
     // published port) is such traffic; unmasqueraded, it would come back from itself.
     if (!has_jump(nat, "POSTROUTING", kHostportMasqChain))
-        b += "-I POSTROUTING 1 -m comment --comment \"CNI portfwd requiring masquerade\" -j " +
-             std::string(kHostportMasqChain) + "\n";
+        b += "-I POSTROUTING 1 " + masq_jump_spec() + "\n";
 }
 
+// `-C` lines for every shared rule append_base_chains would create on an empty table: a
+// batch that starts with them fails as a whole unless the host is already set up.
+void append_base_checks(std::string& b, const PortmapRequest& req) {
+    for (const char* hook : {"PREROUTING", "OUTPUT"})
+        b += std::string("-C ") + hook + " " + dnat_jump_spec() + "\n";
+    if (!req.snat) return;
+    if (req.external_setmark_chain.empty())
+        b += "-C " + std::string(kHostportSetmarkChain) + " " + setmark_rule_spec(req) + "\n";
+    b += "-C " + std::string(kHostportMasqChain) + " " + masq_rule_spec(req) + "\n";
+    b += "-C POSTROUTING " + masq_jump_spec() + "\n";
+}
+
+// How the container's own chain is introduced: `:chain` (re)declares it, flushing what an
+// earlier ADD put there; `-N chain` fails if it exists, so no earlier ADD's jumps can.
+enum class ChainIntro { Declare, CreateNew };
+
 void append_container_chain(std::string& b, const PortmapRequest& req, ip::Family f,
-                            const ip::Net& target, const SavedTable& nat) {
+                            const ip::Net& target, const SavedTable& nat,
+                            ChainIntro intro = ChainIntro::Declare) {
     const std::string chain = dnat_chain_name(req.network, req.container_id);
     const auto maps = family_mappings(req, f);
-    b += ":" + chain + " - [0:0]\n";  // (re)declaring flushes: ADD twice is one set of rules
-    append_jump_deletes(b, chain, nat);
+    if (intro == ChainIntro::CreateNew) {
+        b += "-N " + chain + "\n";
+    } else {
+        b += ":" + chain + " - [0:0]\n";  // (re)declaring flushes: ADD twice is one set of rules
+        append_jump_deletes(b, chain, nat);
+    }
     std::map<std::string, std::vector<std::uint16_t>> ports_by_proto;
     for (const auto* m : maps) {
         auto& v = ports_by_proto[m->protocol];
@@ -158,13 +203,29 @@ std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const Sav
         std::string guard;
         if (!raw.has_chain(kLocalGuardChain)) {
             guard += ":" + std::string(kLocalGuardChain) + " - [0:0]\n";
-            guard += "-A " + std::string(kLocalGuardChain) + " ! -i lo -d 127.0.0.0/8 -j DROP\n";
+            guard +=
+                "-A " + std::string(kLocalGuardChain) + " " + std::string(kGuardRuleSpec) + "\n";
         }
         if (!has_jump(raw, "PREROUTING", kLocalGuardChain))
-            guard += "-A PREROUTING -j " + std::string(kLocalGuardChain) + "\n";
+            guard += "-A PREROUTING " + guard_jump_spec() + "\n";
         if (!guard.empty()) b += "*raw\n" + guard + "COMMIT\n";
     }
     return b;
+}
+
+std::string portmap_new_container_add_batch(const PortmapRequest& req, ip::Family f) {
+    auto target = req.target(f);
+    if (!target || family_mappings(req, f).empty()) return {};
+    std::string b;
+    // The guard first: route_localnet without it would let other hosts reach 127.0.0.1,
+    // and iptables-legacy commits table by table.
+    if (needs_local_guard(req, f))
+        b += "*raw\n-C PREROUTING " + guard_jump_spec() + "\n-C " + std::string(kLocalGuardChain) +
+             " " + std::string(kGuardRuleSpec) + "\nCOMMIT\n";
+    b += "*nat\n";
+    append_base_checks(b, req);
+    append_container_chain(b, req, f, *target, SavedTable{}, ChainIntro::CreateNew);
+    return b + "COMMIT\n";
 }
 
 std::string portmap_known_del_batch(const PortmapRequest& req, ip::Family f) {

@@ -164,6 +164,39 @@ TEST_P(Paths, ReAddReplacesAndBaseChainsStay) {
     }
 }
 
+// ADD of a new container does not read the tables first (iptables: it checks the shared
+// rules with -C instead); shared state removed by hand must still come back on the next ADD.
+TEST_P(Paths, SharedRulesRemovedByHandComeBackOnTheNextAdd) {
+    pmtest::Topology topo(GetParam(), /*dual_stack=*/false);
+    topo.attach("c1");
+    const auto& c2 = topo.attach("c2");
+    const auto& c3 = topo.attach("c3");
+    Server tcp2(c2.netns, AF_INET, false, 80, "c2");
+    Server tcp3(c3.netns, AF_INET, false, 80, "c3");
+    ASSERT_TRUE(topo.portmap("ADD", "c1", json::array({mapping(8080, 80)})).ok());
+    const std::string jump = "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT";
+    const std::string guard = "-A PREROUTING -j CNI-HOSTPORT-LOCALGUARD";
+    // First the nat table's entry jump, then the raw table's guard, each on its own.
+    if (GetParam() == "iptables") {
+        testcni::sh("iptables -t nat -D PREROUTING " + jump.substr(14));
+        ASSERT_EQ(count(testcni::iptables_nat(), jump), 0);
+    } else {
+        testcni::sh("nft delete table inet netrun_portmap");
+    }
+    auto r = topo.portmap("ADD", "c2", json::array({mapping(8081, 80)}));
+    ASSERT_TRUE(r.ok()) << r.out << r.err;
+    EXPECT_EQ(tcp_ask(topo.outside(), pmtest::kHostV4, 8081), "c2") << "(a) from another host";
+    if (GetParam() == "iptables") {
+        const auto nat = testcni::iptables_nat();  // IPv4 only
+        EXPECT_EQ(count(nat, jump), 1) << nat;
+        testcni::sh("iptables -t raw -D PREROUTING " + guard.substr(14));
+        ASSERT_TRUE(topo.portmap("ADD", "c3", json::array({mapping(8082, 80)})).ok());
+        const auto all = pmtest::nat_state();  // the guard is IPv4 only
+        EXPECT_EQ(count(all, guard), 1) << all;
+        EXPECT_EQ(tcp_ask("", "127.0.0.1", 8082), "c3") << "(c) from the host via 127.0.0.1";
+    }
+}
+
 TEST_P(Paths, SecondContainerOnTheSamePortIsRefusedAndLeavesNothing) {
     pmtest::Topology topo(GetParam());
     topo.attach("c1");

@@ -98,6 +98,22 @@ COMMIT
     EXPECT_EQ(masq_add_batch(r, Family::V4, parse(kBase)), want);
 }
 
+// The unread path: the same rules, but `-N` so that iptables-restore refuses the batch when
+// the chain exists (an earlier ADD), instead of leaving that ADD's jumps beside new ones.
+TEST(MasqAddBatch, NewContainerBatchCreatesTheChainOrFails) {
+    for (const auto& r :
+         {req("mynet", "c1", {"10.1.0.5/24"}), req("mynet", "c2", {"10.1.0.6/24", "fd00::6/64"})}) {
+        for (auto f : {Family::V4, Family::V6}) {
+            const std::string chain = masq_chain_name(r.network, r.container_id);
+            const std::string read = masq_add_batch(r, f, parse(kBase));
+            const std::string unread = masq_new_container_add_batch(r, f);
+            EXPECT_EQ(unread, replace_all(read, ":" + chain + " - [0:0]\n", "-N " + chain + "\n"));
+            EXPECT_EQ(unread.find("\n:"), std::string::npos) << "declaring would flush: " << unread;
+            EXPECT_EQ(unread.find("-D "), std::string::npos) << unread;
+        }
+    }
+}
+
 TEST(MasqAddBatch, V6OnlyTakesV6AddressesAndMulticast) {
     const auto r = req("n6", "c6", {"10.1.0.5/24", "fd00:1::5/64"});
     const std::string want = replace_all(R"(*nat

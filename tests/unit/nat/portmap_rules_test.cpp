@@ -2,6 +2,9 @@
 // inverse for DEL/GC, CHECK against a saved table, and the nftables elements.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft_portmap.hpp"
 
@@ -141,6 +144,58 @@ TEST(PortmapRules, KnownDelBatchInvertsTheContainerPart) {
     auto none = req;
     none.mappings.clear();
     EXPECT_EQ(portmap_known_del_batch(none, ip::Family::V4), "");
+}
+
+// Lines of a batch that start with `prefix`, with the prefix cut off.
+std::vector<std::string> lines_after(const std::string& batch, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; at < batch.size();) {
+        const auto end = batch.find('\n', at);
+        const std::string line = batch.substr(at, end - at);
+        if (line.starts_with(prefix)) out.push_back(line.substr(prefix.size()));
+        at = end == std::string::npos ? batch.size() : end + 1;
+    }
+    return out;
+}
+
+// The unread ADD: every shared rule the batch for empty tables creates is checked with -C
+// (so the batch is refused on a host that lacks any of them), the container's rules are
+// the same, its chain is created with -N (refused if an earlier ADD left one), and nothing
+// is deleted or declared (no flush, no RCU wait in the commit).
+TEST(PortmapRules, NewContainerBatchChecksSharedRulesAndCreatesItsChain) {
+    auto variants = std::vector<PortmapRequest>(4, request());
+    variants[1].snat = false;
+    variants[2].external_setmark_chain = "MY-MARK";
+    variants[3].masq_all = true;
+    for (const auto& req : variants) {
+        for (auto f : {ip::Family::V4, ip::Family::V6}) {
+            const std::string chain = dnat_chain_name(req.network, req.container_id);
+            const std::string full = portmap_add_batch(req, f, {}, {});
+            const std::string unread = portmap_new_container_add_batch(req, f);
+            std::vector<std::string> shared, mine;
+            for (auto rule : lines_after(full, "-A ")) {
+                const bool own = rule.starts_with(chain + " ") || rule.ends_with("-j " + chain);
+                (own ? mine : shared).push_back(rule);
+            }
+            for (auto rule : lines_after(full, "-I POSTROUTING 1 "))
+                shared.push_back("POSTROUTING " + rule);
+            auto checked = lines_after(unread, "-C ");
+            std::sort(checked.begin(), checked.end());
+            std::sort(shared.begin(), shared.end());
+            EXPECT_EQ(checked, shared) << unread;
+            EXPECT_EQ(lines_after(unread, "-A "), mine);
+            EXPECT_EQ(lines_after(unread, "-N "), std::vector<std::string>{chain});
+            EXPECT_EQ(lines_after(unread, ":"), std::vector<std::string>{});
+            EXPECT_EQ(lines_after(unread, "-D "), std::vector<std::string>{});
+            EXPECT_EQ(lines_after(unread, "-I "), std::vector<std::string>{});
+            // The raw guard is checked before the nat table, which iptables-legacy commits
+            // on its own.
+            EXPECT_EQ(unread.starts_with("*raw\n"), needs_local_guard(req, f)) << unread;
+        }
+    }
+    auto none = request();
+    none.mappings.clear();
+    EXPECT_EQ(portmap_new_container_add_batch(none, ip::Family::V4), "");
 }
 
 TEST(PortmapRules, SnatOffAndMasqAllAndExternalMark) {

@@ -26,6 +26,11 @@ namespace netlib::nat {
 // first deleting any rule in `current` that jumps to that chain (so ADD twice is one set).
 std::string masq_add_batch(const MasqRequest& req, ip::Family f, const SavedTable& current);
 
+// masq_add_batch without reading the table, for a container that has no chain yet: `-N`
+// makes iptables-restore refuse the whole batch when the chain exists (then no jump of an
+// earlier ADD can be left behind either); the caller then reads the table and goes on.
+std::string masq_new_container_add_batch(const MasqRequest& req, ip::Family f);
+
 // Batch removing exactly what masq_add_batch(req, f, <no rules of this container>) adds,
 // without reading the table: fails as a whole (iptables-restore) when any of it is missing.
 std::string masq_known_del_batch(const MasqRequest& req, ip::Family f);

@@ -42,6 +42,13 @@ bool needs_local_guard(const PortmapRequest& req, ip::Family f);
 std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const SavedTable& nat,
                               const SavedTable& raw);
 
+// portmap_add_batch without reading the tables, for the common case: the shared chains,
+// jumps and guard are in place (`-C` lines check each) and the container has no chain yet
+// (`-N` creates it). iptables-restore applies it whole or not at all; when it is refused,
+// the caller falls back to reading the tables. Adding rules only also keeps the commit
+// free of the RCU grace period a deletion costs. Empty when req publishes nothing on f.
+std::string portmap_new_container_add_batch(const PortmapRequest& req, ip::Family f);
+
 // Removes exactly the container rules portmap_add_batch adds for req on family f (jumps
 // from CNI-HOSTPORT-DNAT, the CNI-DN chain), without reading the table; the shared chains
 // stay. Empty when req publishes nothing on f. Fails as a whole when anything is missing.
