@@ -1,5 +1,5 @@
-// Bridge ADD as named steps over one Config: IPAM || veth -> ensure bridge -> container
-// side -> gateway -> masquerade -> Result. Each step that creates something arms an undo
+// Bridge ADD as named steps over one Config: IPAM || veth -> (masquerade || ensure bridge ->
+// container side -> gateway) -> Result. Each step that creates something arms an undo
 // right away; the UndoStack is dismissed only when the whole ADD succeeded.
 #include <cerrno>
 #include <optional>
@@ -77,6 +77,12 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     } else {
         result.dns = cfg.dns;
     }
+    std::optional<PendingMasquerade> masq;
+    if (cfg.ip_masq && !result.ips.empty()) {
+        masq.emplace(NETLIB_TRY(PendingMasquerade::start(cfg, req, result)));
+        // Armed before it is done: a failure in between stops it wherever it got to.
+        undo.push([&cfg, &req] { (void)del_masquerade(cfg, req); });
+    }
 
     // The bridge is shared by every container of the network and is kept once created
     // (removing it on rollback would race with parallel ADDs attaching to it).
@@ -92,10 +98,7 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
 
     NETLIB_TRYV(configure_container(ctr, ctr_ns, cfg, req.ifname, result));
     if (cfg.is_gateway) NETLIB_TRYV(ensure_gateway(host, cfg, br, result));
-    if (cfg.ip_masq && !result.ips.empty()) {
-        NETLIB_TRYV(add_masquerade(cfg, req, result));
-        undo.push([&cfg, &req] { (void)del_masquerade(cfg, req); });
-    }
+    if (masq) NETLIB_TRYV(masq->finish());
     undo.dismiss();
     return result;
 }

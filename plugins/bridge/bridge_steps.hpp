@@ -1,8 +1,10 @@
 #pragma once
 // The steps of the bridge plugin's verbs, each a small function over Config.
+#include <memory>
 #include <string>
 
 #include "config.hpp"
+#include "netlib/nat/masq.hpp"
 #include "netlib/cni/skel.hpp"
 #include "netlib/netlink/link.hpp"
 #include "netlib/netlink/socket.hpp"
@@ -47,8 +49,18 @@ netlib::Expected<> configure_container(netlib::netlink::Socket& ctr, const netli
 netlib::Expected<> ensure_gateway(netlib::netlink::Socket& host, const Config& cfg,
                                   const netlib::netlink::LinkInfo& br, const netlib::cni::Result& result);
 
-netlib::Expected<> add_masquerade(const Config& cfg, const netlib::cni::Request& req,
-                                  const netlib::cni::Result& result);
+// ipMasq, started as soon as the addresses are known and finished last, so that the
+// rule writing (an iptables-restore process) overlaps the bridge's own kernel work.
+class PendingMasquerade {
+  public:
+    static netlib::Expected<PendingMasquerade> start(const Config& cfg, const netlib::cni::Request& req,
+                                                     const netlib::cni::Result& result);
+    netlib::Expected<> finish() { return pending_->finish(); }
+
+  private:
+    std::unique_ptr<netlib::nat::MasqBackend> backend_;
+    std::unique_ptr<netlib::nat::PendingMasqAdd> pending_;  // refers to backend_
+};
 netlib::Expected<> del_masquerade(const Config& cfg, const netlib::cni::Request& req);
 
 // macspoofchk (nftables, table "bridge netrun_macspoof").

@@ -5,12 +5,14 @@ namespace bridge {
 
 namespace cni = netlib::cni;
 
-netlib::Expected<> add_masquerade(const Config& cfg, const cni::Request& req,
-                                  const cni::Result& result) {
-    auto backend = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
+netlib::Expected<PendingMasquerade> PendingMasquerade::start(const Config& cfg, const cni::Request& req,
+                                                             const cni::Result& result) {
+    PendingMasquerade p;
+    p.backend_ = NETLIB_TRY(netlib::nat::make_masq_backend(cfg.ip_masq_backend));
     netlib::nat::MasqRequest m{.network = req.name, .container_id = req.container_id, .ips = {}};
     for (const auto& ip : result.ips) m.ips.push_back(ip.address);
-    return backend->add(m);
+    p.pending_ = NETLIB_TRY(p.backend_->start_add(m));
+    return p;
 }
 
 netlib::Expected<> del_masquerade(const Config& cfg, const cni::Request& req) {

@@ -96,17 +96,28 @@ Expected<std::string> Iptables::save(ip::Family f, std::string_view table) const
     return std::move(r.out);
 }
 
-Expected<> Iptables::restore(ip::Family f, std::string_view batch) const {
+Expected<PendingRestore> Iptables::start_restore(ip::Family f, std::string batch) const {
     std::string prog =
         NETLIB_TRY(resolve(f == ip::Family::V4 ? tools_.restore_v4 : tools_.restore_v6));
-    auto r = NETLIB_TRY(sys::spawn_capture({prog, "--noflush", "-w", "5"}, current_env(), batch));
+    auto child =
+        NETLIB_TRY(sys::Child::start({prog, "--noflush", "-w", "5"}, current_env(), batch));
+    return PendingRestore(std::move(child), f, std::move(prog), std::move(batch));
+}
+
+Expected<> PendingRestore::wait() {
+    auto r = NETLIB_TRY(child_.wait());
     if (r.exit_status != 0) {
         return fail(Code::Kernel,
-                    "apply " + std::string(family_name(f)) + " rules with " + prog + " (exit " +
-                        std::to_string(r.exit_status) + "): " + one_line(r.err),
-                    std::string(batch));
+                    "apply " + std::string(family_name(family_)) + " rules with " + prog_ +
+                        " (exit " + std::to_string(r.exit_status) + "): " + one_line(r.err),
+                    batch_);
     }
     return {};
+}
+
+Expected<> Iptables::restore(ip::Family f, std::string_view batch) const {
+    auto pending = NETLIB_TRY(start_restore(f, std::string(batch)));
+    return pending.wait();
 }
 
 }  // namespace netlib::nat

@@ -50,12 +50,62 @@ std::vector<ip::Family> IptablesMasq::families_present() const {
     return out;
 }
 
-Expected<> IptablesMasq::add_family(const MasqRequest& req, ip::Family f) {
-    // A new container in one restore, without the save that grows with the table.
-    if (ipt_.restore(f, masq_new_container_add_batch(req, f))) return {};
+Expected<> IptablesMasq::add_family_reading(const MasqRequest& req, ip::Family f) {
     auto text = NETLIB_TRY(ipt_.save(f, kTable));
     auto current = NETLIB_TRY(parse_iptables_save(text, kTable));
     return ipt_.restore(f, masq_add_batch(req, f, current));
+}
+
+class IptablesMasq::PendingAdd final : public PendingMasqAdd {
+  public:
+    PendingAdd(IptablesMasq& b, MasqRequest req) : b_(b), req_(std::move(req)) {}
+
+    // A new container in one restore per family, without the save that grows with the
+    // table; both families' tools run at once.
+    Expected<> start() {
+        for (auto f : {ip::Family::V4, ip::Family::V6}) {
+            if (!has_family(req_, f)) continue;
+            auto r = b_.ipt_.start_restore(f, masq_new_container_add_batch(req_, f));
+            if (!r) return std::unexpected(with_context(r.error(), context()));
+            runs_.emplace_back(f, std::move(*r));
+        }
+        return {};
+    }
+
+    Expected<> finish() override {
+        std::vector<ip::Family> done;
+        std::optional<Error> failed;
+        for (auto& [f, run] : runs_) {
+            // Refused: a re-ADD (the chain exists) or a hand-made rule in the way.
+            auto r = run.wait();
+            if (!r) r = b_.add_family_reading(req_, f);
+            if (r)
+                done.push_back(f);
+            else if (!failed)
+                failed = r.error();
+        }
+        if (!failed) return {};
+        // All or nothing: take back the families that went in. A failure here is secondary
+        // to the one reported; the caller's DEL removes whatever is left.
+        const std::string chain = masq_chain_name(req_.network, req_.container_id);
+        for (auto f : done) (void)b_.del_family(chain, f);
+        return std::unexpected(with_context(*failed, context()));
+    }
+
+  private:
+    std::string context() const {
+        return "set up masquerade for " + describe(req_.network, req_.container_id);
+    }
+
+    IptablesMasq& b_;
+    MasqRequest req_;
+    std::vector<std::pair<ip::Family, PendingRestore>> runs_;
+};
+
+Expected<std::unique_ptr<PendingMasqAdd>> IptablesMasq::start_add(const MasqRequest& req) {
+    auto pending = std::make_unique<PendingAdd>(*this, req);
+    NETLIB_TRYV(pending->start());
+    return pending;
 }
 
 Expected<> IptablesMasq::del_family(std::string_view chain, ip::Family f) {
@@ -67,25 +117,9 @@ Expected<> IptablesMasq::del_family(std::string_view chain, ip::Family f) {
 }
 
 Expected<> IptablesMasq::add(const MasqRequest& req) {
-    const std::string ctx = "set up masquerade for " + describe(req.network, req.container_id);
     if (req.ips.empty()) return {};
-    bool v4_done = false;
-    if (has_family(req, ip::Family::V4)) {
-        auto r = add_family(req, ip::Family::V4);
-        if (!r) return std::unexpected(with_context(r.error(), ctx));
-        v4_done = true;
-    }
-    if (has_family(req, ip::Family::V6)) {
-        auto r = add_family(req, ip::Family::V6);
-        if (!r) {
-            // All or nothing: take back the IPv4 half. A failure here is secondary to
-            // the one reported; the caller's DEL removes whatever is left.
-            if (v4_done)
-                (void)del_family(masq_chain_name(req.network, req.container_id), ip::Family::V4);
-            return std::unexpected(with_context(r.error(), ctx));
-        }
-    }
-    return {};
+    auto pending = NETLIB_TRY(start_add(req));
+    return pending->finish();
 }
 
 Expected<> IptablesMasq::del(std::string_view network, std::string_view container_id) {

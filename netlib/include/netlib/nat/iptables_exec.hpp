@@ -8,6 +8,7 @@
 
 #include "netlib/error.hpp"
 #include "netlib/ip/addr.hpp"
+#include "netlib/sys/spawn.hpp"
 
 namespace netlib::nat {
 
@@ -28,6 +29,21 @@ struct IptablesTools {
 // A name containing '/' is returned as is when executable.
 std::optional<std::string> find_program(std::string_view name);
 
+// An iptables-restore under way (Iptables::start_restore). Destroying it unwaited kills the
+// tool: its batch is then applied whole or not at all.
+class PendingRestore {
+  public:
+    PendingRestore(sys::Child child, ip::Family f, std::string prog, std::string batch)
+        : child_(std::move(child)), family_(f), prog_(std::move(prog)), batch_(std::move(batch)) {}
+    // The outcome restore() would have given.
+    Expected<> wait();
+
+  private:
+    sys::Child child_;
+    ip::Family family_;
+    std::string prog_, batch_;
+};
+
 class Iptables {
   public:
     explicit Iptables(IptablesTools tools = {}) : tools_(std::move(tools)) {}
@@ -44,6 +60,8 @@ class Iptables {
     // `<restore> --noflush -w 5` fed with batch. Fails with Code::Kernel carrying the
     // tool's stderr (which names the failing line).
     Expected<> restore(ip::Family f, std::string_view batch) const;
+    // restore() started, so that the caller can do other work while the tool runs.
+    Expected<PendingRestore> start_restore(ip::Family f, std::string batch) const;
 
   private:
     IptablesTools tools_;

@@ -15,6 +15,9 @@ class IptablesMasq final : public MasqBackend {
 
     std::string_view name() const override { return "iptables"; }
     Expected<> add(const MasqRequest& req) override;
+    // Starts one iptables-restore per family of a new container (no save); finish() waits
+    // for them and takes the read-then-write path for a family whose batch was refused.
+    Expected<std::unique_ptr<PendingMasqAdd>> start_add(const MasqRequest& req) override;
     Expected<> del(std::string_view network, std::string_view container_id) override;
     // One iptables-restore per family with the deletions ADD implies (no iptables-save
     // first); when that batch does not apply (rules changed by hand, already gone), the
@@ -24,7 +27,9 @@ class IptablesMasq final : public MasqBackend {
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 
   private:
-    Expected<> add_family(const MasqRequest& req, ip::Family f);
+    class PendingAdd;
+    // The read-then-write ADD of one family (any earlier rules of the container replaced).
+    Expected<> add_family_reading(const MasqRequest& req, ip::Family f);
     Expected<> del_family(std::string_view chain, ip::Family f);
     // Families DEL/GC must look at: those whose tools exist (and v6 only with IPv6 in
     // the kernel), since rules cannot exist where the tools or the protocol do not.

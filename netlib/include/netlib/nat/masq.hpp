@@ -21,6 +21,14 @@ struct MasqRequest {
     std::vector<ip::Net> ips;
 };
 
+// An add() under way (MasqBackend::start_add).
+class PendingMasqAdd {
+  public:
+    virtual ~PendingMasqAdd() = default;
+    // The outcome add() would have given; nothing of it remains on failure.
+    virtual Expected<> finish() = 0;
+};
+
 class MasqBackend {
   public:
     virtual ~MasqBackend() = default;
@@ -30,6 +38,13 @@ class MasqBackend {
     // Installs masquerading for req.ips. Idempotent: calling it again replaces this
     // container's rules instead of duplicating them. On failure nothing of this call remains.
     virtual Expected<> add(const MasqRequest& req) = 0;
+
+    // add() in two halves, so that a plugin can do its own kernel work while the rules are
+    // being written (the iptables backend starts its iptables-restore here). The handle
+    // must not outlive the backend. Dropped unfinished, it stops the work where it is; the
+    // rules may then be in place, and del() is the caller's. The default does it all in
+    // finish().
+    virtual Expected<std::unique_ptr<PendingMasqAdd>> start_add(const MasqRequest& req);
 
     // Removes everything add() made for (network, containerID) in both families, found by
     // name/owner rather than by address, so it works when the addresses are unknown (DEL
