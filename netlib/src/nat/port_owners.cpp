@@ -57,7 +57,9 @@ std::string describe(const Owner& o) {
 Expected<PortOwners> PortOwners::open(std::string dir) {
     NETLIB_TRYV(sys::mkdir_p(dir + "/ports", 0700));
     NETLIB_TRYV(sys::mkdir_p(dir + "/owners", 0700));
-    auto lock = NETLIB_TRY(sys::FileLock::acquire(dir + "/lock"));
+    // Held by our iptables-restore too: killed mid-ADD, we leave it to finish its batch, and
+    // a DEL or GC must not read the rules before it has.
+    auto lock = NETLIB_TRY(sys::FileLock::acquire(dir + "/lock", sys::FileLock::Children::Hold));
     return PortOwners(std::move(dir), std::move(lock));
 }
 

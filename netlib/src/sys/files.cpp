@@ -1,5 +1,7 @@
 #include "netlib/sys/files.hpp"
 
+#include "netlib/sys/spawn.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -112,13 +114,20 @@ Expected<> mkdir_p(const std::string& path, int mode) {
     return {};
 }
 
-Expected<FileLock> FileLock::acquire(const std::string& path) {
+Expected<FileLock> FileLock::acquire(const std::string& path, Children children) {
     Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (!fd) return fail_errno(Code::Io, "open lock " + path, errno);
     while (::flock(fd.get(), LOCK_EX) != 0) {
         if (errno != EINTR) return fail_errno(Code::Io, "flock " + path, errno);
     }
-    return FileLock(std::move(fd));
+    if (children == Children::Hold) share_with_children(fd.get());
+    return FileLock(std::move(fd), children);
+}
+
+FileLock::FileLock(FileLock&& o) noexcept : fd_(std::move(o.fd_)), children_(o.children_) {}
+
+FileLock::~FileLock() {
+    if (fd_ && children_ == Children::Hold) stop_sharing_with_children(fd_.get());
 }
 
 }  // namespace netlib::sys

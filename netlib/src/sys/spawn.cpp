@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <tuple>
+#include <vector>
 
 #include "netlib/sys/fd.hpp"
 
@@ -24,6 +26,11 @@ Expected<Pipe> make_pipe() {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0) return fail_errno(Code::Io, "pipe", errno);
     return Pipe{Fd(p[0]), Fd(p[1])};
+}
+
+std::vector<int>& shared_fds() {
+    static std::vector<int> fds;
+    return fds;
 }
 
 std::vector<char*> c_strings(const std::vector<std::string>& v) {
@@ -92,6 +99,8 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const std::ve
     posix_spawn_file_actions_adddup2(&fa, in.r.get(), 0);
     posix_spawn_file_actions_adddup2(&fa, out.w.get(), 1);
     posix_spawn_file_actions_adddup2(&fa, err.w.get(), 2);
+    // dup2 onto itself clears close-on-exec in the child only.
+    for (int fd : shared_fds()) posix_spawn_file_actions_adddup2(&fa, fd, fd);
     auto cargv = c_strings(argv);
     auto cenv = c_strings(env);
     pid_t pid = -1;
@@ -121,6 +130,14 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const std::ve
     c.pending_input_ = std::string(input);
     if (input.empty()) c.in_.reset();
     return c;
+}
+
+void share_with_children(int fd) {
+    shared_fds().push_back(fd);
+}
+
+void stop_sharing_with_children(int fd) {
+    std::erase(shared_fds(), fd);
 }
 
 Child::~Child() {

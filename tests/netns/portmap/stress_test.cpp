@@ -81,12 +81,12 @@ TEST_P(Stress, FiftyParallelAddsThenFiftyParallelDels) {
 
 // Starts portmap ADD and SIGKILLs it after delay_us (it may have finished by then).
 void add_and_kill(const pmtest::Topology& topo, const std::string& id, const json& maps,
-                  int delay_us) {
+                  int delay_us, const std::string& path_prefix = "") {
     const std::string conf = "/tmp/pm-crash.json";
     std::ofstream(conf) << topo.portmap_conf(id, maps).dump();
     const std::string env = "CNI_COMMAND=ADD CNI_CONTAINERID=" + id + " CNI_NETNS=/run/netns/pm-" +
                             id + " CNI_IFNAME=eth0 CNI_PATH=" + testcni::plugin_dir() +
-                            " PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+                            " PATH=" + path_prefix + "/usr/sbin:/usr/bin:/sbin:/bin";
     pid_t pid = ::fork();
     if (pid == 0) {
         std::string cmd = "exec env -i " + env + " " + testcni::plugin_path("portmap") + " < " +
@@ -130,6 +130,33 @@ TEST_P(Stress, SigkillDuringAddThenDelOrGcLeavesNothing) {
     topo.attach("k2");
     auto r = topo.portmap("ADD", "k2", maps);
     EXPECT_TRUE(r.ok()) << r.out;
+}
+
+// The kill lands while portmap waits for its iptables-restore (slowed down here), which
+// goes on and writes its rules after portmap is gone. The DEL that follows must wait for
+// it (it holds the port lock portmap passed on) and then remove them.
+TEST(StressIptables, SigkillWhileIptablesRestoreRunsThenDelRemovesWhatItWrote) {
+    pmtest::Topology topo("iptables", /*dual_stack=*/false);
+    topo.attach("k0");
+    topo.attach("k1");
+    // The shared chains in place: k1's ADD is then the single restore of a new container.
+    ASSERT_TRUE(topo.portmap("ADD", "k0", json::array({mapping(30000, 80)})).ok());
+    const std::string slow = "/tmp/pm-slow-restore";
+    testcni::sh("mkdir -p " + slow);
+    for (const char* tool : {"iptables-restore", "ip6tables-restore"}) {
+        std::ofstream(slow + "/" + tool)
+            << "#!/bin/sh\nsleep 0.3\nexec /usr/sbin/" << tool << " \"$@\"\n";
+        testcni::sh("chmod +x " + slow + "/" + tool);
+    }
+    const json maps = json::array({mapping(30001, 80)});
+    add_and_kill(topo, "k1", maps, 100000, slow + ":");
+    auto r = topo.portmap("DEL", "k1", json());
+    ASSERT_TRUE(r.ok()) << r.out;
+    ::usleep(500000);  // past the point where the orphaned restore would have written
+    EXPECT_FALSE(any_state("k1")) << pmtest::nat_state();
+    ASSERT_TRUE(topo.portmap("DEL", "k0", json()).ok());
+    EXPECT_EQ(records("owners"), 0);
+    testcni::sh("rm -rf " + slow);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Stress, ::testing::Values("iptables", "nftables"));

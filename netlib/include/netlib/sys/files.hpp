@@ -20,15 +20,20 @@ void sweep_temp_files(const std::string& dir);
 Expected<> mkdir_p(const std::string& path, int mode = 0755);
 
 // flock(LOCK_EX) held for the lifetime of the object; the file is created if needed.
+// With Children::Hold, children started meanwhile hold it too (share_with_children), so it
+// is released only when they are gone as well.
 class FileLock {
 public:
-    static Expected<FileLock> acquire(const std::string& path);
-    FileLock(FileLock&&) noexcept = default;
-    FileLock& operator=(FileLock&&) noexcept = default;
+    enum class Children { Exclude, Hold };
+    static Expected<FileLock> acquire(const std::string& path, Children children = Children::Exclude);
+    FileLock(FileLock&& o) noexcept;
+    FileLock& operator=(FileLock&&) = delete;
+    ~FileLock();
 
 private:
-    explicit FileLock(Fd fd) : fd_(std::move(fd)) {}
+    FileLock(Fd fd, Children children) : fd_(std::move(fd)), children_(children) {}
     Fd fd_;  // closing the fd drops the lock
+    Children children_;
 };
 
 }  // namespace netlib::sys

@@ -43,6 +43,13 @@ private:
     Fd in_, out_, err_;
 };
 
+// fd is passed to every child started from now on, at the same number, until
+// stop_sharing_with_children(fd). For a lock: it stays held while such a child runs, even
+// after this process is gone (a SIGKILLed plugin's iptables-restore still applies its batch
+// afterwards; a DEL waiting for the lock then finds what it wrote).
+void share_with_children(int fd);
+void stop_sharing_with_children(int fd);
+
 // env: full environment ("K=V"); argv[0] is the program path.
 Expected<SpawnResult> spawn_capture(const std::vector<std::string>& argv,
                                     const std::vector<std::string>& env, std::string_view input);
