@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "netlib/nat/nft_chain_jumps.hpp"
 #include "netlib/sys/spawn.hpp"
 
 extern char** environ;
@@ -94,6 +95,11 @@ Expected<std::string> Iptables::save(ip::Family f, std::string_view table) const
                                       std::to_string(r.exit_status) + "): " + one_line(r.err));
     }
     return std::move(r.out);
+}
+
+bool Iptables::is_nft(ip::Family f) const {
+    auto prog = find_program(f == ip::Family::V4 ? tools_.restore_v4 : tools_.restore_v6);
+    return prog && is_iptables_nft(*prog);
 }
 
 Expected<PendingRestore> Iptables::start_restore(ip::Family f, std::string batch) const {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
+#include "netlib/nat/nft_chain_jumps.hpp"
 
 namespace netlib::nat {
 
@@ -18,6 +19,22 @@ std::string describe(std::string_view network, std::string_view container_id) {
 
 Expected<SavedTable> read_table(const std::string& text, std::string_view table) {
     return parse_iptables_save(text, table);
+}
+
+enum class EntryJumps { Present, Missing, Unknown };
+
+// PREROUTING and OUTPUT jumping to CNI-HOSTPORT-DNAT, as iptables-nft keeps them in
+// nf_tables; Unknown for iptables-legacy or when nf_tables cannot be read.
+EntryJumps entry_jumps(const Iptables& ipt, ip::Family f) {
+    if (!ipt.is_nft(f)) return EntryJumps::Unknown;
+    for (const char* hook : {"PREROUTING", "OUTPUT"}) {
+        auto targets = nft_chain_jump_targets(f, "nat", hook);
+        if (!targets) return EntryJumps::Unknown;
+        if (!*targets || std::find((*targets)->begin(), (*targets)->end(), kHostportDnatChain) ==
+                             (*targets)->end())
+            return EntryJumps::Missing;
+    }
+    return EntryJumps::Present;
 }
 
 }  // namespace
@@ -33,9 +50,12 @@ std::vector<ip::Family> IptablesPortmap::families_present() const {
 Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) {
     // The common case in one restore and no save (the save is what grows with the number
     // of containers); a first ADD on the host or a re-ADD is refused whole and goes on.
-    if (auto batch = portmap_new_container_add_batch(req, f);
-        !batch.empty() && ipt_.restore(f, batch))
-        return {};
+    // With iptables-nft the entry jumps are read from nf_tables first: checked by the tool,
+    // each would fetch the rules of every published container.
+    if (const auto entry = entry_jumps(ipt_, f); entry != EntryJumps::Missing) {
+        auto batch = portmap_new_container_add_batch(req, f, entry == EntryJumps::Present);
+        if (!batch.empty() && ipt_.restore(f, batch)) return {};
+    }
     // One save of every table when the raw-table guard is involved, else nat alone.
     const bool guard = needs_local_guard(req, f);
     auto text = NETLIB_TRY(ipt_.save(f, guard ? "" : "nat"));

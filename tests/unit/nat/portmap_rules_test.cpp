@@ -198,6 +198,20 @@ TEST(PortmapRules, NewContainerBatchChecksSharedRulesAndCreatesItsChain) {
     EXPECT_EQ(portmap_new_container_add_batch(none, ip::Family::V4), "");
 }
 
+// When the caller has read the entry jumps from nf_tables, only they are left unchecked.
+TEST(PortmapRules, NewContainerBatchLeavesOutEntryJumpChecksWhenKnown) {
+    const auto req = request();
+    const std::string checked = portmap_new_container_add_batch(req, ip::Family::V4);
+    const std::string known = portmap_new_container_add_batch(req, ip::Family::V4, true);
+    auto without = lines_after(checked, "-C ");
+    std::erase_if(without, [](const std::string& l) {
+        return l.ends_with("--dst-type LOCAL -j CNI-HOSTPORT-DNAT");
+    });
+    EXPECT_EQ(lines_after(checked, "-C ").size(), without.size() + 2);
+    EXPECT_EQ(lines_after(known, "-C "), without) << known;
+    EXPECT_EQ(lines_after(known, "-A "), lines_after(checked, "-A "));
+}
+
 TEST(PortmapRules, SnatOffAndMasqAllAndExternalMark) {
     auto req = request();
     req.snat = false;

@@ -60,6 +60,9 @@ class Iptables {
     // `<restore> --noflush -w 5` fed with batch. Fails with Code::Kernel carrying the
     // tool's stderr (which names the failing line).
     Expected<> restore(ip::Family f, std::string_view batch) const;
+    // Whether the family's restore tool is iptables-nft (rules then live in nf_tables).
+    bool is_nft(ip::Family f) const;
+
     // restore() started, so that the caller can do other work while the tool runs.
     Expected<PendingRestore> start_restore(ip::Family f, std::string batch) const;
 
