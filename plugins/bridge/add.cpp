@@ -63,26 +63,33 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     // or an exhausted pool leaves no trace.
     std::optional<cni::PendingPlugin> ipam_run;
     if (!cfg.ipam_type.empty()) ipam_run.emplace(NETLIB_TRY(cni::start_delegate(cni::Command::Add, cfg.ipam_type, req)));
+    cni::Result result;
+    std::optional<PendingMasquerade> masq;
+    // The addresses are known: the lease's undo is armed and the masquerade started.
+    auto take_ipam_result = [&]() -> Expected<> {
+        if (ipam_run) {
+            auto ipam = NETLIB_TRY(cni::finish_delegate_add(*ipam_run, cfg.ipam_type));
+            // A lease exists from here on; give it back if anything later fails.
+            undo.push([&req, &cfg] { (void)cni::delegate(cni::Command::Del, cfg.ipam_type, req); });
+            NETLIB_TRYV(validate_ipam_result(cfg, ipam));
+            merge_ipam_result(result, std::move(ipam), cfg);
+            if (cfg.is_default_gateway) add_default_routes(result);
+        } else {
+            result.dns = cfg.dns;
+        }
+        if (cfg.ip_masq && !result.ips.empty()) {
+            masq.emplace(NETLIB_TRY(PendingMasquerade::start(cfg, req, result)));
+            // Armed before it is done: a failure in between stops it wherever it got to.
+            undo.push([&cfg, &req] { (void)del_masquerade(cfg, req); });
+        }
+        return {};
+    };
+    // An in-process IPAM has answered already; then the masquerade overlaps the veth too.
+    const bool answered = !ipam_run || ipam_run->finished();
+    if (answered) NETLIB_TRYV(take_ipam_result());
     auto veth = NETLIB_TRY(create_veth_pair(host, ctr, ctr_ns, cfg, req.ifname));
     undo.push([&host, idx = veth.host.index] { (void)nl::delete_link(host, idx); });
-
-    cni::Result result;
-    if (ipam_run) {
-        auto ipam = NETLIB_TRY(cni::finish_delegate_add(*ipam_run, cfg.ipam_type));
-        // A lease exists from here on; give it back if anything later fails.
-        undo.push([&req, &cfg] { (void)cni::delegate(cni::Command::Del, cfg.ipam_type, req); });
-        NETLIB_TRYV(validate_ipam_result(cfg, ipam));
-        merge_ipam_result(result, std::move(ipam), cfg);
-        if (cfg.is_default_gateway) add_default_routes(result);
-    } else {
-        result.dns = cfg.dns;
-    }
-    std::optional<PendingMasquerade> masq;
-    if (cfg.ip_masq && !result.ips.empty()) {
-        masq.emplace(NETLIB_TRY(PendingMasquerade::start(cfg, req, result)));
-        // Armed before it is done: a failure in between stops it wherever it got to.
-        undo.push([&cfg, &req] { (void)del_masquerade(cfg, req); });
-    }
+    if (!answered) NETLIB_TRYV(take_ipam_result());
 
     // The bridge is shared by every container of the network and is kept once created
     // (removing it on rollback would race with parallel ADDs attaching to it).

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "netlib/nat/nft_chain_jumps.hpp"
+#include "netlib/nat/nft_chain_rules.hpp"
 #include "netlib/sys/spawn.hpp"
 
 extern char** environ;

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
-#include "netlib/nat/nft_chain_jumps.hpp"
+#include "netlib/nat/nft_chain_rules.hpp"
 
 namespace netlib::nat {
 
@@ -21,20 +21,36 @@ Expected<SavedTable> read_table(const std::string& text, std::string_view table)
     return parse_iptables_save(text, table);
 }
 
-enum class EntryJumps { Present, Missing, Unknown };
+enum class SharedRules { Present, Missing, Unknown };
 
-// PREROUTING and OUTPUT jumping to CNI-HOSTPORT-DNAT, as iptables-nft keeps them in
-// nf_tables; Unknown for iptables-legacy or when nf_tables cannot be read.
-EntryJumps entry_jumps(const Iptables& ipt, ip::Family f) {
-    if (!ipt.is_nft(f)) return EntryJumps::Unknown;
-    for (const char* hook : {"PREROUTING", "OUTPUT"}) {
-        auto targets = nft_chain_jump_targets(f, "nat", hook);
-        if (!targets) return EntryJumps::Unknown;
-        if (!*targets || std::find((*targets)->begin(), (*targets)->end(), kHostportDnatChain) ==
-                             (*targets)->end())
-            return EntryJumps::Missing;
+// The shared nat chains and jumps portmap_add_batch would create, as iptables-nft keeps
+// them in nf_tables (chain existence as "has rules", as the read path treats it: an
+// existing shared chain is left as it is). Unknown for iptables-legacy or when nf_tables
+// cannot be read; the batch then checks them itself.
+SharedRules shared_nat_rules(const Iptables& ipt, const PortmapRequest& req, ip::Family f) {
+    if (!ipt.is_nft(f)) return SharedRules::Unknown;
+    auto jumps_to = [&](const char* chain, std::string_view target) -> std::optional<bool> {
+        auto r = nft_chain_rules(f, "nat", chain);
+        if (!r) return std::nullopt;
+        return std::find(r->jumps.begin(), r->jumps.end(), target) != r->jumps.end();
+    };
+    auto has_rules = [&](std::string_view chain) -> std::optional<bool> {
+        auto r = nft_chain_rules(f, "nat", chain);
+        if (!r) return std::nullopt;
+        return r->rules > 0;
+    };
+    std::vector<std::optional<bool>> seen = {jumps_to("PREROUTING", kHostportDnatChain),
+                                             jumps_to("OUTPUT", kHostportDnatChain)};
+    if (req.snat) {
+        seen.push_back(jumps_to("POSTROUTING", kHostportMasqChain));
+        seen.push_back(has_rules(kHostportMasqChain));
+        if (req.external_setmark_chain.empty()) seen.push_back(has_rules(kHostportSetmarkChain));
     }
-    return EntryJumps::Present;
+    for (const auto& s : seen)
+        if (!s) return SharedRules::Unknown;
+    for (const auto& s : seen)
+        if (!*s) return SharedRules::Missing;
+    return SharedRules::Present;
 }
 
 }  // namespace
@@ -50,10 +66,10 @@ std::vector<ip::Family> IptablesPortmap::families_present() const {
 Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) {
     // The common case in one restore and no save (the save is what grows with the number
     // of containers); a first ADD on the host or a re-ADD is refused whole and goes on.
-    // With iptables-nft the entry jumps are read from nf_tables first: checked by the tool,
-    // each would fetch the rules of every published container.
-    if (const auto entry = entry_jumps(ipt_, f); entry != EntryJumps::Missing) {
-        auto batch = portmap_new_container_add_batch(req, f, entry == EntryJumps::Present);
+    // With iptables-nft the shared rules are read from nf_tables first: a -C line in the
+    // batch would make the tool fetch every rule of the nat table.
+    if (const auto shared = shared_nat_rules(ipt_, req, f); shared != SharedRules::Missing) {
+        auto batch = portmap_new_container_add_batch(req, f, shared == SharedRules::Present);
         if (!batch.empty() && ipt_.restore(f, batch)) return {};
     }
     // One save of every table when the raw-table guard is involved, else nat alone.

@@ -110,10 +110,9 @@ void append_base_chains(std::string& b, const PortmapRequest& req, const SavedTa
 
 // `-C` lines for every shared rule append_base_chains would create on an empty table: a
 // batch that starts with them fails as a whole unless the host is already set up.
-void append_base_checks(std::string& b, const PortmapRequest& req, bool entry_jumps_known) {
-    if (!entry_jumps_known)
-        for (const char* hook : {"PREROUTING", "OUTPUT"})
-            b += std::string("-C ") + hook + " " + dnat_jump_spec() + "\n";
+void append_base_checks(std::string& b, const PortmapRequest& req) {
+    for (const char* hook : {"PREROUTING", "OUTPUT"})
+        b += std::string("-C ") + hook + " " + dnat_jump_spec() + "\n";
     if (!req.snat) return;
     if (req.external_setmark_chain.empty())
         b += "-C " + std::string(kHostportSetmarkChain) + " " + setmark_rule_spec(req) + "\n";
@@ -215,7 +214,7 @@ std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const Sav
 }
 
 std::string portmap_new_container_add_batch(const PortmapRequest& req, ip::Family f,
-                                            bool entry_jumps_known) {
+                                            bool shared_nat_known) {
     auto target = req.target(f);
     if (!target || family_mappings(req, f).empty()) return {};
     std::string b;
@@ -225,7 +224,7 @@ std::string portmap_new_container_add_batch(const PortmapRequest& req, ip::Famil
         b += "*raw\n-C PREROUTING " + guard_jump_spec() + "\n-C " + std::string(kLocalGuardChain) +
              " " + std::string(kGuardRuleSpec) + "\nCOMMIT\n";
     b += "*nat\n";
-    append_base_checks(b, req, entry_jumps_known);
+    if (!shared_nat_known) append_base_checks(b, req);
     append_container_chain(b, req, f, *target, SavedTable{}, ChainIntro::CreateNew);
     return b + "COMMIT\n";
 }

@@ -171,6 +171,7 @@ TEST_P(Paths, SharedRulesRemovedByHandComeBackOnTheNextAdd) {
     topo.attach("c1");
     const auto& c2 = topo.attach("c2");
     const auto& c3 = topo.attach("c3");
+    topo.attach("c4");
     Server tcp2(c2.netns, AF_INET, false, 80, "c2");
     Server tcp3(c3.netns, AF_INET, false, 80, "c3");
     ASSERT_TRUE(topo.portmap("ADD", "c1", json::array({mapping(8080, 80)})).ok());
@@ -194,6 +195,14 @@ TEST_P(Paths, SharedRulesRemovedByHandComeBackOnTheNextAdd) {
         const auto all = pmtest::nat_state();  // the guard is IPv4 only
         EXPECT_EQ(count(all, guard), 1) << all;
         EXPECT_EQ(tcp_ask("", "127.0.0.1", 8082), "c3") << "(c) from the host via 127.0.0.1";
+        // And the masquerade jump that hairpin and 127.0.0.1 connections need.
+        const std::string masq =
+            "-A POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j "
+            "CNI-HOSTPORT-MASQ";
+        testcni::sh("iptables -t nat -D POSTROUTING " + masq.substr(15));
+        ASSERT_EQ(count(testcni::iptables_nat(), masq), 0);
+        ASSERT_TRUE(topo.portmap("ADD", "c4", json::array({mapping(8083, 80)})).ok());
+        EXPECT_EQ(count(testcni::iptables_nat(), masq), 1) << testcni::iptables_nat();
     }
 }
 

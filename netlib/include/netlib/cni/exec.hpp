@@ -37,6 +37,8 @@ Expected<nlohmann::json> exec_plugin(std::string_view type, const Invocation& in
 class PendingPlugin {
 public:
     Expected<nlohmann::json> wait();
+    // Whether wait() would return at once (an in-process plugin has already run).
+    bool finished() const noexcept { return done_.has_value(); }
 
 private:
     friend Expected<PendingPlugin> start_plugin(std::string_view, const Invocation&, std::string_view);

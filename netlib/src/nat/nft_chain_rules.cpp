@@ -1,4 +1,4 @@
-#include "netlib/nat/nft_chain_jumps.hpp"
+#include "netlib/nat/nft_chain_rules.hpp"
 
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
@@ -37,7 +37,7 @@ const nlattr* child(const nlattr* parent, std::uint16_t type) {
 }
 
 // A verdict held by an `immediate` expression: jump or goto to a chain.
-void collect_jump(const nlattr* expr, std::vector<std::string>& out) {
+void collect_jump(const nlattr* expr, NftChainRules& out) {
     const nlattr* name = child(expr, NFTA_EXPR_NAME);
     const nlattr* data = child(expr, NFTA_EXPR_DATA);
     if (!name || !data || std::string_view(mnl_attr_get_str(name)) != "immediate") return;
@@ -47,11 +47,12 @@ void collect_jump(const nlattr* expr, std::vector<std::string>& out) {
     const nlattr* target = verdict ? child(verdict, NFTA_VERDICT_CHAIN) : nullptr;
     if (!code || !target) return;
     const auto c = static_cast<std::int32_t>(ntohl(mnl_attr_get_u32(code)));
-    if (c == NFT_JUMP || c == NFT_GOTO) out.emplace_back(mnl_attr_get_str(target));
+    if (c == NFT_JUMP || c == NFT_GOTO) out.jumps.emplace_back(mnl_attr_get_str(target));
 }
 
 int on_rule(const nlmsghdr* nlh, void* data) {
-    auto* out = static_cast<std::vector<std::string>*>(data);
+    auto* out = static_cast<NftChainRules*>(data);
+    ++out->rules;
     const auto* payload =
         static_cast<const char*>(mnl_nlmsg_get_payload_offset(nlh, sizeof(nfgenmsg)));
     const auto* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(nlh));
@@ -65,9 +66,8 @@ int on_rule(const nlmsghdr* nlh, void* data) {
 
 }  // namespace
 
-Expected<std::optional<std::vector<std::string>>> nft_chain_jump_targets(ip::Family f,
-                                                                         std::string_view table,
-                                                                         std::string_view chain) {
+Expected<NftChainRules> nft_chain_rules(ip::Family f, std::string_view table,
+                                        std::string_view chain) {
     Socket sock(mnl_socket_open(NETLINK_NETFILTER), mnl_socket_close);
     if (!sock) return fail_errno(Code::Kernel, "open nfnetlink socket", errno);
     if (mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
@@ -88,18 +88,18 @@ Expected<std::optional<std::vector<std::string>>> nft_chain_jump_targets(ip::Fam
     if (mnl_socket_sendto(sock.get(), nlh, nlh->nlmsg_len) < 0)
         return fail_errno(Code::Kernel, what, errno);
     const auto portid = mnl_socket_get_portid(sock.get());
-    std::vector<std::string> targets;
+    NftChainRules found;
     while (true) {
         auto n = mnl_socket_recvfrom(sock.get(), buf.data(), buf.size());
         if (n < 0) return fail_errno(Code::Kernel, what, errno);
-        int r = mnl_cb_run(buf.data(), static_cast<size_t>(n), 1, portid, on_rule, &targets);
+        int r = mnl_cb_run(buf.data(), static_cast<size_t>(n), 1, portid, on_rule, &found);
         if (r == MNL_CB_STOP) break;
         if (r < 0) {
-            if (errno == ENOENT) return std::optional<std::vector<std::string>>{};
+            if (errno == ENOENT) return NftChainRules{};
             return fail_errno(Code::Kernel, what, errno);
         }
     }
-    return std::optional(std::move(targets));
+    return found;
 }
 
 bool is_iptables_nft(const std::string& path) {
