@@ -23,19 +23,21 @@ Expected<SavedTable> read_table(const std::string& text, std::string_view table)
 
 enum class SharedRules { Present, Missing, Unknown };
 
-// The shared nat chains and jumps portmap_add_batch would create, as iptables-nft keeps
-// them in nf_tables (chain existence as "has rules", as the read path treats it: an
-// existing shared chain is left as it is). Unknown for iptables-legacy or when nf_tables
-// cannot be read; the batch then checks them itself.
-SharedRules shared_nat_rules(const Iptables& ipt, const PortmapRequest& req, ip::Family f) {
+// The shared chains and jumps portmap_add_batch would create (nat, and the raw guard when
+// needed), as iptables-nft keeps them in nf_tables; a chain counts as there when it has
+// rules, which is as the read path treats it (an existing shared chain is left as it is).
+// Unknown for iptables-legacy or when nf_tables cannot be read: the batch then checks
+// them itself.
+SharedRules shared_rules(const Iptables& ipt, const PortmapRequest& req, ip::Family f) {
     if (!ipt.is_nft(f)) return SharedRules::Unknown;
-    auto jumps_to = [&](const char* chain, std::string_view target) -> std::optional<bool> {
-        auto r = nft_chain_rules(f, "nat", chain);
+    auto jumps_to = [&](const char* chain, std::string_view target,
+                        const char* table = "nat") -> std::optional<bool> {
+        auto r = nft_chain_rules(f, table, chain);
         if (!r) return std::nullopt;
         return std::find(r->jumps.begin(), r->jumps.end(), target) != r->jumps.end();
     };
-    auto has_rules = [&](std::string_view chain) -> std::optional<bool> {
-        auto r = nft_chain_rules(f, "nat", chain);
+    auto has_rules = [&](std::string_view chain, const char* table = "nat") -> std::optional<bool> {
+        auto r = nft_chain_rules(f, table, chain);
         if (!r) return std::nullopt;
         return r->rules > 0;
     };
@@ -45,6 +47,10 @@ SharedRules shared_nat_rules(const Iptables& ipt, const PortmapRequest& req, ip:
         seen.push_back(jumps_to("POSTROUTING", kHostportMasqChain));
         seen.push_back(has_rules(kHostportMasqChain));
         if (req.external_setmark_chain.empty()) seen.push_back(has_rules(kHostportSetmarkChain));
+    }
+    if (needs_local_guard(req, f)) {
+        seen.push_back(jumps_to("PREROUTING", kLocalGuardChain, "raw"));
+        seen.push_back(has_rules(kLocalGuardChain, "raw"));
     }
     for (const auto& s : seen)
         if (!s) return SharedRules::Unknown;
@@ -68,7 +74,7 @@ Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) 
     // of containers); a first ADD on the host or a re-ADD is refused whole and goes on.
     // With iptables-nft the shared rules are read from nf_tables first: a -C line in the
     // batch would make the tool fetch every rule of the nat table.
-    if (const auto shared = shared_nat_rules(ipt_, req, f); shared != SharedRules::Missing) {
+    if (const auto shared = shared_rules(ipt_, req, f); shared != SharedRules::Missing) {
         auto batch = portmap_new_container_add_batch(req, f, shared == SharedRules::Present);
         if (!batch.empty() && ipt_.restore(f, batch)) return {};
     }

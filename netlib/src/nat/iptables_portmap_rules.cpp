@@ -214,17 +214,17 @@ std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const Sav
 }
 
 std::string portmap_new_container_add_batch(const PortmapRequest& req, ip::Family f,
-                                            bool shared_nat_known) {
+                                            bool shared_known) {
     auto target = req.target(f);
     if (!target || family_mappings(req, f).empty()) return {};
     std::string b;
     // The guard first: route_localnet without it would let other hosts reach 127.0.0.1,
     // and iptables-legacy commits table by table.
-    if (needs_local_guard(req, f))
+    if (!shared_known && needs_local_guard(req, f))
         b += "*raw\n-C PREROUTING " + guard_jump_spec() + "\n-C " + std::string(kLocalGuardChain) +
              " " + std::string(kGuardRuleSpec) + "\nCOMMIT\n";
     b += "*nat\n";
-    if (!shared_nat_known) append_base_checks(b, req);
+    if (!shared_known) append_base_checks(b, req);
     append_container_chain(b, req, f, *target, SavedTable{}, ChainIntro::CreateNew);
     return b + "COMMIT\n";
 }

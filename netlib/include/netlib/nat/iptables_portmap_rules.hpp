@@ -47,10 +47,10 @@ std::string portmap_add_batch(const PortmapRequest& req, ip::Family f, const Sav
 // (`-N` creates it). iptables-restore applies it whole or not at all; when it is refused,
 // the caller falls back to reading the tables. Adding rules only also keeps the commit
 // free of the RCU grace period a deletion costs. Empty when req publishes nothing on f.
-// shared_nat_known: the caller has seen the shared nat chains and jumps in place
-// (nft_chain_rules.hpp), so the nat table gets no -C lines (the raw guard still does).
+// shared_known: the caller has seen the shared chains, jumps and guard in place
+// (nft_chain_rules.hpp), so the batch checks none of them: the nat table alone.
 std::string portmap_new_container_add_batch(const PortmapRequest& req, ip::Family f,
-                                            bool shared_nat_known = false);
+                                            bool shared_known = false);
 
 // Removes exactly the container rules portmap_add_batch adds for req on family f (jumps
 // from CNI-HOSTPORT-DNAT, the CNI-DN chain), without reading the table; the shared chains
