@@ -55,8 +55,8 @@ Expected<> IptablesBackend::add(const Target& t) const {
             return fail(Code::PluginExec,
                         std::string("no ") + family_name(f) +
                             " iptables tools found for the container's addresses");
-        auto current =
-            NETLIB_TRY(nat::parse_iptables_save(NETLIB_TRY(ipt_.save(f, kTable)), kTable));
+        auto saved = NETLIB_TRY(ipt_.save(f, kTable));
+        auto current = NETLIB_TRY(nat::parse_iptables_save(saved, kTable));
         auto isolation = isolation_rules(cfg_, t.bridge);
         std::string batch = std::string("*") + kTable + "\n";
         // Declaring an existing chain would flush it (the admin's chain above all): only new ones.
@@ -79,8 +79,8 @@ Expected<> IptablesBackend::del(const Target& t) const {
     for (Family f : {Family::V4, Family::V6}) {
         auto ips = of_family(t.ips, f);
         if (ips.empty() || !ipt_.available(f)) continue;  // no tools: none of our rules can exist
-        auto current =
-            NETLIB_TRY(nat::parse_iptables_save(NETLIB_TRY(ipt_.save(f, kTable)), kTable));
+        auto saved = NETLIB_TRY(ipt_.save(f, kTable));
+        auto current = NETLIB_TRY(nat::parse_iptables_save(saved, kTable));
         std::string lines;
         for (const auto& r : container_rules(ips))
             if (has_rule(current, r)) lines += "-D " + r.chain + spec(r) + "\n";
@@ -94,8 +94,8 @@ Expected<> IptablesBackend::check(const Target& t) const {
     for (Family f : {Family::V4, Family::V6}) {
         auto ips = of_family(t.ips, f);
         if (ips.empty()) continue;
-        auto current =
-            NETLIB_TRY(nat::parse_iptables_save(NETLIB_TRY(ipt_.save(f, kTable)), kTable));
+        auto saved = NETLIB_TRY(ipt_.save(f, kTable));
+        auto current = NETLIB_TRY(nat::parse_iptables_save(saved, kTable));
         std::vector<Rule> rules = jump_rules(cfg_);
         auto mine = container_rules(ips);
         rules.insert(rules.end(), mine.begin(), mine.end());
