@@ -60,12 +60,16 @@ Expected<cni::Result> cmd_add(const cni::Request& req) {
     if (auto prev = owners.backend_of(owner); !prev.empty() && prev != backend->name())
         for (auto& b : nat::all_portmap_backends())
             if (b->name() == prev) NETLIB_TRYV(b->del(owner.network, owner.container_id));
+    // The rule writing starts up (iptables: its processes) while the ports are recorded;
+    // no rule is written before the records are (a rule without a record would escape the
+    // conflict check and DEL).
+    auto pending = NETLIB_TRY(backend->start_add(pm));
     NETLIB_TRYV(owners.claim(owner, pm.mappings, backend->name()));
     undo.push([&] { (void)owners.release(owner); });
     undo.push([&] { (void)backend->del(owner.network, owner.container_id); });
     if (cfg.snat && !cfg.masq_all && pm.target(netlib::ip::Family::V4))
         NETLIB_TRYV(enable_route_localnet(*req.prev_result));
-    NETLIB_TRYV(backend->add(pm));
+    NETLIB_TRYV(pending->finish());
     if (any_udp(pm.mappings)) NETLIB_TRYV(flush_udp_conntrack(pm.mappings));
     undo.dismiss();
     return *req.prev_result;

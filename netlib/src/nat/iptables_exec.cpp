@@ -110,8 +110,26 @@ Expected<PendingRestore> Iptables::start_restore(ip::Family f, std::string batch
     return PendingRestore(std::move(child), f, std::move(prog), std::move(batch));
 }
 
+Expected<PendingRestore> Iptables::start_restore_awaiting_batch(ip::Family f) const {
+    std::string prog =
+        NETLIB_TRY(resolve(f == ip::Family::V4 ? tools_.restore_v4 : tools_.restore_v6));
+    auto child =
+        NETLIB_TRY(sys::Child::start_awaiting_input({prog, "--noflush", "-w", "5"}, current_env()));
+    return PendingRestore(std::move(child), f, std::move(prog), {});
+}
+
+Expected<> PendingRestore::wait(std::string batch) {
+    batch_ = std::move(batch);
+    auto r = NETLIB_TRY(child_.wait(batch_));
+    return check(r);
+}
+
 Expected<> PendingRestore::wait() {
     auto r = NETLIB_TRY(child_.wait());
+    return check(r);
+}
+
+Expected<> PendingRestore::check(const sys::SpawnResult& r) const {
     if (r.exit_status != 0) {
         return fail(Code::Kernel,
                     "apply " + std::string(family_name(family_)) + " rules with " + prog_ +

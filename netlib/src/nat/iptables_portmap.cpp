@@ -69,15 +69,15 @@ std::vector<ip::Family> IptablesPortmap::families_present() const {
     return out;
 }
 
-Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) {
-    // The common case in one restore and no save (the save is what grows with the number
-    // of containers); a first ADD on the host or a re-ADD is refused whole and goes on.
+std::string IptablesPortmap::new_container_batch(const PortmapRequest& req, ip::Family f) const {
     // With iptables-nft the shared rules are read from nf_tables first: a -C line in the
     // batch would make the tool fetch every rule of the nat table.
-    if (const auto shared = shared_rules(ipt_, req, f); shared != SharedRules::Missing) {
-        auto batch = portmap_new_container_add_batch(req, f, shared == SharedRules::Present);
-        if (!batch.empty() && ipt_.restore(f, batch)) return {};
-    }
+    const auto shared = shared_rules(ipt_, req, f);
+    if (shared == SharedRules::Missing) return {};
+    return portmap_new_container_add_batch(req, f, shared == SharedRules::Present);
+}
+
+Expected<> IptablesPortmap::add_family_reading(const PortmapRequest& req, ip::Family f) {
     // One save of every table when the raw-table guard is involved, else nat alone.
     const bool guard = needs_local_guard(req, f);
     auto text = NETLIB_TRY(ipt_.save(f, guard ? "" : "nat"));
@@ -91,6 +91,57 @@ Expected<> IptablesPortmap::add_family(const PortmapRequest& req, ip::Family f) 
     return ipt_.restore(f, batch);
 }
 
+// The common case is one restore per family and no save (the save is what grows with the
+// number of containers): the tool is started first and gets its batch once the caller has
+// recorded the ports. A first ADD on the host, a re-ADD or missing shared rules get the
+// batch refused (or no batch) and take the read-then-write path.
+class IptablesPortmap::PendingAdd final : public PendingPortmapAdd {
+  public:
+    PendingAdd(IptablesPortmap& b, PortmapRequest req) : b_(b), req_(std::move(req)) {}
+
+    Expected<> start() {
+        for (auto f : {ip::Family::V4, ip::Family::V6}) {
+            if (!req_.target(f)) continue;
+            auto run = b_.ipt_.start_restore_awaiting_batch(f);
+            if (!run) return std::unexpected(with_context(run.error(), context()));
+            runs_.emplace_back(f, std::move(*run));
+        }
+        return {};
+    }
+
+    Expected<> finish() override {
+        std::vector<ip::Family> done;
+        for (auto& [f, run] : runs_) {
+            std::string batch = b_.new_container_batch(req_, f);
+            const bool empty = batch.empty();
+            auto r = run.wait(std::move(batch));
+            if (empty || !r) r = b_.add_family_reading(req_, f);
+            if (!r) {
+                // All or nothing: take back what went in (the caller's DEL mops up the rest).
+                for (auto g : done) (void)b_.del_family(req_.network, req_.container_id, g);
+                return std::unexpected(with_context(r.error(), context()));
+            }
+            done.push_back(f);
+        }
+        return {};
+    }
+
+  private:
+    std::string context() const {
+        return "publish ports of " + describe(req_.network, req_.container_id);
+    }
+
+    IptablesPortmap& b_;
+    PortmapRequest req_;
+    std::vector<std::pair<ip::Family, PendingRestore>> runs_;
+};
+
+Expected<std::unique_ptr<PendingPortmapAdd>> IptablesPortmap::start_add(const PortmapRequest& req) {
+    auto pending = std::make_unique<PendingAdd>(*this, req);
+    NETLIB_TRYV(pending->start());
+    return pending;
+}
+
 Expected<> IptablesPortmap::del_family(std::string_view network, std::string_view container_id,
                                        ip::Family f) {
     auto text = NETLIB_TRY(ipt_.save(f, "nat"));
@@ -101,19 +152,8 @@ Expected<> IptablesPortmap::del_family(std::string_view network, std::string_vie
 }
 
 Expected<> IptablesPortmap::add(const PortmapRequest& req) {
-    const std::string ctx = "publish ports of " + describe(req.network, req.container_id);
-    bool v4_done = false;
-    for (auto f : {ip::Family::V4, ip::Family::V6}) {
-        if (!req.target(f)) continue;
-        auto r = add_family(req, f);
-        if (!r) {
-            // All or nothing: take back the IPv4 half (the caller's DEL mops up the rest).
-            if (v4_done) (void)del_family(req.network, req.container_id, ip::Family::V4);
-            return std::unexpected(with_context(r.error(), ctx));
-        }
-        v4_done = f == ip::Family::V4;
-    }
-    return {};
+    auto pending = NETLIB_TRY(start_add(req));
+    return pending->finish();
 }
 
 Expected<> IptablesPortmap::del(std::string_view network, std::string_view container_id) {

@@ -7,6 +7,25 @@
 
 namespace netlib::nat {
 
+namespace {
+
+class DeferredPortmapAdd final : public PendingPortmapAdd {
+  public:
+    DeferredPortmapAdd(PortmapBackend& backend, PortmapRequest req)
+        : backend_(backend), req_(std::move(req)) {}
+    Expected<> finish() override { return backend_.add(req_); }
+
+  private:
+    PortmapBackend& backend_;
+    PortmapRequest req_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<PendingPortmapAdd>> PortmapBackend::start_add(const PortmapRequest& req) {
+    return std::make_unique<DeferredPortmapAdd>(*this, req);
+}
+
 Expected<std::unique_ptr<PortmapBackend>> make_portmap_backend(std::string_view name) {
     if (name == "iptables") return std::make_unique<IptablesPortmap>();
     if (name == "nftables") return std::make_unique<NftPortmap>();

@@ -89,8 +89,8 @@ private:
 };
 }  // namespace
 
-Expected<Child> Child::start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                             std::string_view input) {
+Expected<Child> Child::launch(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                              std::string_view input, bool keep_stdin) {
     auto in = NETLIB_TRY(make_pipe());
     auto out = NETLIB_TRY(make_pipe());
     auto err = NETLIB_TRY(make_pipe());
@@ -128,7 +128,7 @@ Expected<Child> Child::start(const std::vector<std::string>& argv, const std::ve
         input.remove_prefix(static_cast<std::size_t>(w));
     }
     c.pending_input_ = std::string(input);
-    if (input.empty()) c.in_.reset();
+    if (input.empty() && !keep_stdin) c.in_.reset();
     return c;
 }
 
@@ -138,6 +138,21 @@ void share_with_children(int fd) {
 
 void stop_sharing_with_children(int fd) {
     std::erase(shared_fds(), fd);
+}
+
+Expected<Child> Child::start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                             std::string_view input) {
+    return launch(argv, env, input, /*keep_stdin=*/false);
+}
+
+Expected<Child> Child::start_awaiting_input(const std::vector<std::string>& argv,
+                                           const std::vector<std::string>& env) {
+    return launch(argv, env, {}, /*keep_stdin=*/true);
+}
+
+Expected<SpawnResult> Child::wait(std::string_view input) {
+    pending_input_ += input;
+    return wait();
 }
 
 Child::~Child() {

@@ -37,8 +37,13 @@ class PendingRestore {
         : child_(std::move(child)), family_(f), prog_(std::move(prog)), batch_(std::move(batch)) {}
     // The outcome restore() would have given.
     Expected<> wait();
+    // For Iptables::start_restore_awaiting_batch(): the batch, then wait(). An empty batch
+    // changes nothing.
+    Expected<> wait(std::string batch);
 
   private:
+    Expected<> check(const sys::SpawnResult& r) const;
+
     sys::Child child_;
     ip::Family family_;
     std::string prog_, batch_;
@@ -65,6 +70,8 @@ class Iptables {
 
     // restore() started, so that the caller can do other work while the tool runs.
     Expected<PendingRestore> start_restore(ip::Family f, std::string batch) const;
+    // The tool started before its batch is known (it starts up meanwhile).
+    Expected<PendingRestore> start_restore_awaiting_batch(ip::Family f) const;
 
   private:
     IptablesTools tools_;

@@ -12,6 +12,8 @@ class IptablesPortmap final : public PortmapBackend {
 
     std::string_view name() const override { return "iptables"; }
     Expected<> add(const PortmapRequest& req) override;
+    // Starts one iptables-restore per family of the container, fed in finish().
+    Expected<std::unique_ptr<PendingPortmapAdd>> start_add(const PortmapRequest& req) override;
     Expected<> del(std::string_view network, std::string_view container_id) override;
     // Per family of req, one iptables-restore of the inverse of ADD's container rules (no
     // iptables-save first); the read-then-delete path when that does not apply.
@@ -20,7 +22,12 @@ class IptablesPortmap final : public PortmapBackend {
     Expected<> gc(std::string_view network, std::span<const std::string> valid_ids) override;
 
   private:
-    Expected<> add_family(const PortmapRequest& req, ip::Family f);
+    class PendingAdd;
+    // The batch of a new container on a set-up host; empty when the host is known not to
+    // be set up (then only the read path can do it).
+    std::string new_container_batch(const PortmapRequest& req, ip::Family f) const;
+    // The read-then-write ADD of one family (iptables-save, then a batch computed from it).
+    Expected<> add_family_reading(const PortmapRequest& req, ip::Family f);
     Expected<> del_family(std::string_view network, std::string_view container_id, ip::Family f);
     std::vector<ip::Family> families_present() const;
 

@@ -49,12 +49,25 @@ struct PortmapRequest {
     }
 };
 
+// An add() under way (PortmapBackend::start_add).
+class PendingPortmapAdd {
+  public:
+    virtual ~PendingPortmapAdd() = default;
+    // The outcome add() would have given.
+    virtual Expected<> finish() = 0;
+};
+
 class PortmapBackend {
   public:
     virtual ~PortmapBackend() = default;
     virtual std::string_view name() const = 0;
     // Publishes req.mappings, replacing this container's previous state. All or nothing.
     virtual Expected<> add(const PortmapRequest& req) = 0;
+    // add() in two halves. start_add() changes no rule: the iptables backend starts its
+    // iptables-restore processes here, to start up while the caller records the ports;
+    // they get their batch in finish(). Dropped unfinished, nothing was written. The
+    // handle must not outlive the backend. The default does it all in finish().
+    virtual Expected<std::unique_ptr<PendingPortmapAdd>> start_add(const PortmapRequest& req);
     // Removes everything add() made for (network, containerID); nothing there is success.
     virtual Expected<> del(std::string_view network, std::string_view container_id) = 0;
     // del() when the caller knows what ADD was given (DEL with the cached result and port

@@ -27,6 +27,10 @@ class Child {
 public:
     static Expected<Child> start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                                  std::string_view input);
+    // A child whose input is not known yet: it starts up while the caller prepares that
+    // input, then gets it from wait(input). Dropped before, it is killed having read nothing.
+    static Expected<Child> start_awaiting_input(const std::vector<std::string>& argv,
+                                                const std::vector<std::string>& env);
     Child(Child&& o) noexcept
         : pid_(std::exchange(o.pid_, -1)), program_(std::move(o.program_)),
           pending_input_(std::move(o.pending_input_)), in_(std::move(o.in_)), out_(std::move(o.out_)),
@@ -34,9 +38,13 @@ public:
     Child& operator=(Child&&) = delete;
     ~Child();  // a child never waited for is killed and reaped: no zombies, no orphans
     Expected<SpawnResult> wait();
+    // For a start_awaiting_input() child: feeds `input`, then closes its stdin and waits.
+    Expected<SpawnResult> wait(std::string_view input);
 
 private:
     Child() = default;
+    static Expected<Child> launch(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                  std::string_view input, bool keep_stdin);
     pid_t pid_ = -1;
     std::string program_;
     std::string pending_input_;
