@@ -5,25 +5,12 @@
 #include "netlib/nat/nft_portmap.hpp"
 #include "netlib/nat/portmap.hpp"
 
+#include "deferred_add.hpp"
+
 namespace netlib::nat {
 
-namespace {
-
-class DeferredPortmapAdd final : public PendingPortmapAdd {
-  public:
-    DeferredPortmapAdd(PortmapBackend& backend, PortmapRequest req)
-        : backend_(backend), req_(std::move(req)) {}
-    Expected<> finish() override { return backend_.add(req_); }
-
-  private:
-    PortmapBackend& backend_;
-    PortmapRequest req_;
-};
-
-}  // namespace
-
 Expected<std::unique_ptr<PendingPortmapAdd>> PortmapBackend::start_add(const PortmapRequest& req) {
-    return std::make_unique<DeferredPortmapAdd>(*this, req);
+    return defer_add<PendingPortmapAdd>(*this, req);
 }
 
 Expected<std::unique_ptr<PortmapBackend>> make_portmap_backend(std::string_view name) {
