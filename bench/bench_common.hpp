@@ -67,6 +67,14 @@ inline void enter_sandbox() {
     ::mkdir("/run/netns", 0755);
 }
 
+// Setup steps: a failure ends the benchmark (its figures would mean nothing).
+inline void sh(const std::string& cmd) {
+    if (std::system(cmd.c_str()) != 0) {
+        std::fprintf(stderr, "bench: failed: %s\n", cmd.c_str());
+        std::exit(1);
+    }
+}
+
 inline void print_header(const char* title, int iterations) {
     std::printf("%s, %d iterations each, interleaved (ms)\n", title, iterations);
     std::printf("%-22s %10s %10s %12s %12s %8s\n", "operation", "netrun p50", "netrun p95", "reference p50",

@@ -16,17 +16,6 @@
 
 using namespace bench;
 
-namespace {
-
-void sh(const std::string& cmd) {
-    if (std::system(cmd.c_str()) != 0) {
-        std::fprintf(stderr, "bench: failed: %s\n", cmd.c_str());
-        std::exit(1);
-    }
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     int iterations = argc > 1 ? std::atoi(argv[1]) : 30;
     std::string netrun = argc > 2 ? argv[2] : "build/bin/netrun";

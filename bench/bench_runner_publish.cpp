@@ -18,13 +18,6 @@ using namespace bench;
 
 namespace {
 
-void sh(const std::string& cmd) {
-    if (std::system(cmd.c_str()) != 0) {
-        std::fprintf(stderr, "bench: failed: %s\n", cmd.c_str());
-        std::exit(1);
-    }
-}
-
 constexpr const char* kPodmanConf = R"({"cniVersion":"1.0.0","name":"podman","plugins":[
  {"type":"bridge","bridge":"cni-podman0","isGateway":true,"ipMasq":true,"hairpinMode":true,
   "ipam":{"type":"host-local","routes":[{"dst":"0.0.0.0/0"}],"ranges":[[{"subnet":"10.88.0.0/16","gateway":"10.88.0.1"}]]}},

@@ -79,6 +79,15 @@ Expected<std::string> document_name(std::string_view bytes) {
     return it->get<std::string>();
 }
 
+// The config files of one dir in libcni's order: every .conflist, then the legacy single
+// configs, each group sorted.
+Expected<std::vector<std::string>> config_files(const std::string& dir) {
+    auto files = NETLIB_TRY(list_files(dir, {".conflist"}));
+    auto singles = NETLIB_TRY(list_files(dir, {".conf", ".json"}));
+    files.insert(files.end(), singles.begin(), singles.end());
+    return files;
+}
+
 struct Scan {
     std::string_view name;
     std::vector<std::string> skipped;  // "file: reason"
@@ -117,15 +126,12 @@ Expected<NetworkConfigList> load_conflist_file(const std::string& path) {
 Expected<NetworkConfigList> find_conflist(std::span<const std::string> dirs, std::string_view name) {
     Scan scan{name, {}};
     for (const auto& dir : dirs) {
-        // libcni's order within a dir: every .conflist first, then the legacy single configs.
-        auto lists = list_files(dir, {".conflist"});
-        auto singles = list_files(dir, {".conf", ".json"});
-        if (!lists || !singles) {
-            scan.skipped.push_back((lists ? singles : lists).error().msg);
+        auto files = config_files(dir);
+        if (!files) {
+            scan.skipped.push_back(files.error().msg);
             continue;
         }
-        if (auto found = scan.first_match(*lists)) return std::move(*found);
-        if (auto found = scan.first_match(*singles)) return std::move(*found);
+        if (auto found = scan.first_match(*files)) return std::move(*found);
     }
     std::string where;
     for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d;
@@ -143,25 +149,23 @@ ConflistScan scan_conflists(std::span<const std::string> dirs) {
         return std::ranges::any_of(scan.networks, [&](const auto& n) { return n.name == name; });
     };
     for (const auto& dir : dirs) {
-        auto lists = list_files(dir, {".conflist"});
-        auto singles = list_files(dir, {".conf", ".json"});
-        if (!lists || !singles) {
-            scan.skipped.push_back((lists ? singles : lists).error().msg);
+        auto files = config_files(dir);
+        if (!files) {
+            scan.skipped.push_back(files.error().msg);
             continue;
         }
-        for (const auto* files : {&*lists, &*singles})
-            for (const auto& f : *files) {
-                auto bytes = sys::read_file(f);
-                auto name = bytes ? document_name(*bytes) : std::unexpected(bytes.error());
-                if (!name) {
-                    scan.skipped.push_back(f + ": " + name.error().msg);
-                    continue;
-                }
-                if (seen(*name)) continue;
-                auto list = list_from_file_bytes(f, *bytes);
-                if (!list) scan.skipped.push_back(f + ": " + list.error().msg);
-                else scan.networks.push_back(std::move(*list));
+        for (const auto& f : *files) {
+            auto bytes = sys::read_file(f);
+            auto name = bytes ? document_name(*bytes) : std::unexpected(bytes.error());
+            if (!name) {
+                scan.skipped.push_back(f + ": " + name.error().msg);
+                continue;
             }
+            if (seen(*name)) continue;
+            auto list = list_from_file_bytes(f, *bytes);
+            if (!list) scan.skipped.push_back(f + ": " + list.error().msg);
+            else scan.networks.push_back(std::move(*list));
+        }
     }
     return scan;
 }

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "netlib/nat/nft_chain_rules.hpp"
@@ -55,15 +57,10 @@ IptablesTools IptablesTools::legacy() {
             "ip6tables-legacy-restore"};
 }
 
-std::optional<std::string> find_program(std::string_view name) {
-    if (name.empty()) return std::nullopt;
-    if (name.find('/') != std::string_view::npos) {
-        std::string p(name);
-        return executable(p) ? std::optional(p) : std::nullopt;
-    }
-    const char* env_path = std::getenv("PATH");
-    std::string dirs = env_path ? env_path : "";
-    dirs += ":/usr/local/sbin:/usr/sbin:/sbin";
+namespace {
+
+std::optional<std::string> search_path(std::string_view name, const std::string& path_env) {
+    std::string dirs = path_env + ":/usr/local/sbin:/usr/sbin:/sbin";
     std::string_view rest = dirs;
     while (true) {
         auto colon = rest.find(':');
@@ -76,6 +73,26 @@ std::optional<std::string> find_program(std::string_view name) {
         rest.remove_prefix(colon + 1);
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> find_program(std::string_view name) {
+    if (name.empty()) return std::nullopt;
+    if (name.find('/') != std::string_view::npos) {
+        std::string p(name);
+        return executable(p) ? std::optional(p) : std::nullopt;
+    }
+    // One PATH walk per name and PATH: an ADD asks for the same tool several times (backend
+    // choice, flavour, each family's run), and each walk is an access() per directory.
+    // Only hits are kept: a tool installed meanwhile is still found.
+    static std::map<std::pair<std::string, std::string>, std::string> found;
+    const char* env_path = std::getenv("PATH");
+    auto key = std::pair(std::string(name), std::string(env_path ? env_path : ""));
+    if (auto it = found.find(key); it != found.end()) return it->second;
+    auto p = search_path(name, key.second);
+    if (p) found.emplace(std::move(key), *p);
+    return p;
 }
 
 bool Iptables::available(ip::Family f) const {

@@ -30,14 +30,16 @@ enum class SharedRules { Present, Missing, Unknown };
 // them itself.
 SharedRules shared_rules(const Iptables& ipt, const PortmapRequest& req, ip::Family f) {
     if (!ipt.is_nft(f)) return SharedRules::Unknown;
+    auto reader = NftRuleReader::open();
+    if (!reader) return SharedRules::Unknown;
     auto jumps_to = [&](const char* chain, std::string_view target,
                         const char* table = "nat") -> std::optional<bool> {
-        auto r = nft_chain_rules(f, table, chain);
+        auto r = reader->chain_rules(f, table, chain);
         if (!r) return std::nullopt;
         return std::find(r->jumps.begin(), r->jumps.end(), target) != r->jumps.end();
     };
     auto has_rules = [&](std::string_view chain, const char* table = "nat") -> std::optional<bool> {
-        auto r = nft_chain_rules(f, table, chain);
+        auto r = reader->chain_rules(f, table, chain);
         if (!r) return std::nullopt;
         return r->rules > 0;
     };

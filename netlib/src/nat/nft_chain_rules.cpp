@@ -14,8 +14,6 @@ namespace netlib::nat {
 
 namespace {
 
-using Socket = std::unique_ptr<mnl_socket, int (*)(mnl_socket*)>;
-
 template <class Fn>
 void for_each_attr(const void* start, std::size_t len, Fn fn) {
     auto* a = static_cast<const nlattr*>(start);
@@ -66,17 +64,22 @@ int on_rule(const nlmsghdr* nlh, void* data) {
 
 }  // namespace
 
-Expected<NftChainRules> nft_chain_rules(ip::Family f, std::string_view table,
-                                        std::string_view chain) {
+Expected<NftRuleReader> NftRuleReader::open() {
     Socket sock(mnl_socket_open(NETLINK_NETFILTER), mnl_socket_close);
     if (!sock) return fail_errno(Code::Kernel, "open nfnetlink socket", errno);
     if (mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
         return fail_errno(Code::Kernel, "bind nfnetlink socket", errno);
+    return NftRuleReader(std::move(sock));
+}
+
+Expected<NftChainRules> NftRuleReader::chain_rules(ip::Family f, std::string_view table,
+                                                   std::string_view chain) {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
+    const std::uint32_t seq = ++seq_;
     nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
     nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    nlh->nlmsg_seq = 1;
+    nlh->nlmsg_seq = seq;
     auto* nfg = static_cast<nfgenmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(nfgenmsg)));
     nfg->nfgen_family = f == ip::Family::V4 ? AF_INET : AF_INET6;  // NFPROTO_IPV4/6
     nfg->version = NFNETLINK_V0;
@@ -85,14 +88,14 @@ Expected<NftChainRules> nft_chain_rules(ip::Family f, std::string_view table,
     mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, std::string(chain).c_str());
     const std::string what =
         "read nf_tables chain " + std::string(table) + " " + std::string(chain);
-    if (mnl_socket_sendto(sock.get(), nlh, nlh->nlmsg_len) < 0)
+    if (mnl_socket_sendto(sock_.get(), nlh, nlh->nlmsg_len) < 0)
         return fail_errno(Code::Kernel, what, errno);
-    const auto portid = mnl_socket_get_portid(sock.get());
+    const auto portid = mnl_socket_get_portid(sock_.get());
     NftChainRules found;
     while (true) {
-        auto n = mnl_socket_recvfrom(sock.get(), buf.data(), buf.size());
+        auto n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
         if (n < 0) return fail_errno(Code::Kernel, what, errno);
-        int r = mnl_cb_run(buf.data(), static_cast<size_t>(n), 1, portid, on_rule, &found);
+        int r = mnl_cb_run(buf.data(), static_cast<size_t>(n), seq, portid, on_rule, &found);
         if (r == MNL_CB_STOP) break;
         if (r < 0) {
             if (errno == ENOENT) return NftChainRules{};

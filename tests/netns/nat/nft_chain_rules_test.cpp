@@ -1,12 +1,12 @@
-// nft_chain_rules against what iptables-nft writes: the rule count and jump targets of one
-// chain, per family; a chain or table that does not exist reads as empty.
+// NftRuleReader against what iptables-nft writes (several reads on one socket): the rule count and
+// jump targets of one chain, per family; a chain or table that does not exist reads as empty.
+#include "netlib/nat/nft_chain_rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include "netlib/nat/nft_chain_rules.hpp"
 
 using namespace netlib;
 using namespace netlib::nat;
@@ -25,6 +25,11 @@ TEST(NftChainRules, CountsRulesAndJumpsOfOneChain) {
     sh("iptables-nft -t nat -A NCR-A -m comment --comment x -j ACCEPT");
     sh("iptables-nft -t nat -A NCR-A -g NCR-B");
     sh("iptables-nft -t nat -A NCR-B -j MASQUERADE");
+    auto reader = NftRuleReader::open();
+    ASSERT_TRUE(reader) << reader.error().msg;
+    auto nft_chain_rules = [&](ip::Family f, std::string_view table, std::string_view chain) {
+        return reader->chain_rules(f, table, chain);
+    };
     auto a = nft_chain_rules(ip::Family::V4, "nat", "NCR-A");
     ASSERT_TRUE(a) << a.error().msg;
     EXPECT_EQ(a->rules, 3u);
