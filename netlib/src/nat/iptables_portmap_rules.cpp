@@ -150,8 +150,13 @@ void append_container_chain(std::string& b, const PortmapRequest& req, ip::Famil
             std::string list;
             for (std::size_t j = i; j < std::min(ports.size(), i + kMaxMultiport); ++j)
                 list += (list.empty() ? "" : ",") + std::to_string(ports[j]);
+            // One port: the protocol's own match, which the chain's rules load anyway;
+            // multiport would be one more extension for iptables-restore to load and
+            // probe the kernel for (~0.15 ms of a ~4 ms ADD).
+            const std::string ports_match = ports.size() == 1 ? " -m " + proto + " --dport " + list
+                                                              : " -m multiport --dports " + list;
             b += "-A " + std::string(kHostportDnatChain) + " -p " + proto + " " + conds + comment +
-                 " -m multiport --dports " + list + " -j " + chain + "\n";
+                 ports_match + " -j " + chain + "\n";
         }
     }
     const std::string mark = setmark_chain(req);
@@ -298,6 +303,7 @@ Expected<> portmap_check_rules(const PortmapRequest& req, ip::Family f, const Sa
         bool jump = std::any_of(nat.rules.begin(), nat.rules.end(), [&](const SavedRule& r) {
             auto p = r.option("-p");
             auto ports = r.option("--dports");
+            if (!ports) ports = r.option("--dport");
             if (r.chain != kHostportDnatChain || r.target() != chain || !p || !ports) return false;
             std::string list = "," + ports->value + ",";
             return p->value == m->protocol && list.find("," + port + ",") != std::string::npos;

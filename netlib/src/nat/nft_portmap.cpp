@@ -10,6 +10,7 @@
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft.hpp"
+#include "netlib/nat/nft_set_elements.hpp"
 #include "netlib/sys/files.hpp"
 
 namespace netlib::nat {
@@ -17,6 +18,7 @@ namespace netlib::nat {
 namespace {
 
 const std::string kT(kNftPortmapTable);
+constexpr std::string_view kTableName = "netrun_portmap";  // kT without the family
 
 // Fixed part: created if missing, base chains rewritten (flush + add in the same
 // transaction, so there is no moment without them).
@@ -90,6 +92,28 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_record(
     return out;
 }
 
+// (set, key[, value]) as raw elements, grouped by set; nullopt if a key is not one the
+// encoder knows (then libnftables writes it).
+std::optional<std::vector<NftSetElement>> raw_elements(
+    std::span<const std::pair<std::string, std::string>> keys, std::span<const std::string> values,
+    const std::string& comment) {
+    std::vector<NftSetElement> out;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        auto key = nft_encode_data(keys[i].second);
+        if (!key) return std::nullopt;
+        NftSetElement e{keys[i].first, std::move(*key), {}, comment};
+        if (i < values.size() && !values[i].empty()) {
+            auto value = nft_encode_data(values[i]);
+            if (!value) return std::nullopt;
+            e.value = std::move(*value);
+        }
+        out.push_back(std::move(e));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const NftSetElement& a, const NftSetElement& b) { return a.set < b.set; });
+    return out;
+}
+
 Expected<> delete_recorded(Nft& nft, const std::vector<std::pair<std::string, std::string>>& elems,
                            std::string_view what) {
     if (elems.empty()) return {};
@@ -141,28 +165,42 @@ std::string NftPortmap::record_path(std::string_view network, std::string_view c
 
 Expected<> NftPortmap::add(const PortmapRequest& req) {
     const std::string what = "publish ports of container \"" + req.container_id + "\" (nftables)";
-    auto nft = NETLIB_TRY(Nft::open());
     NETLIB_TRYV(sys::mkdir_p(dir_, 0700));
     const std::string path = record_path(req.network, req.container_id);
-    auto old = read_record(path).value_or(std::vector<std::pair<std::string, std::string>>{});
+    auto old = read_record(path);
     // Old elements go first (re-ADD replaces), outside the main transaction because one of
     // them may be missing; a failure below leaves no element of this container at all.
-    NETLIB_TRYV(delete_recorded(nft, old, what));
+    if (old && !old->empty()) {
+        auto nft = NETLIB_TRY(Nft::open());
+        NETLIB_TRYV(delete_recorded(nft, *old, what));
+    }
     const auto elems = nft_portmap_elements(req);
     std::string record = req.network + "\n" + req.container_id + "\n";
-    for (const auto& e : elems) record += e.set + "\t" + e.key + "\n";
+    std::vector<std::pair<std::string, std::string>> keys;
+    std::vector<std::string> values;
+    for (const auto& e : elems) {
+        record += e.set + "\t" + e.key + "\n";
+        keys.emplace_back(e.set, e.key);
+        values.push_back(e.value);
+    }
     // Recorded before the transaction: a crash after it leaves elements DEL can find.
     NETLIB_TRYV(sys::write_file_atomic(path, record, 0600));
+    const std::string tag = owner_tag(req.network, req.container_id);
+    // A new container on a set-up host: its elements alone, written directly (no
+    // libnftables). Elements alone also because rewriting the base chains makes the kernel
+    // wait for an RCU grace period (~10 ms here).
+    if (auto raw = raw_elements(keys, values, tag);
+        raw && nft_apply_elements(NftElementOp::Add, kTableName, *raw))
+        return {};
+    // Otherwise (first ADD, table or a set removed by hand) the fixed part and the elements
+    // go in one libnftables transaction.
     std::string script;
-    const std::string comment = " comment \"" + owner_tag(req.network, req.container_id) + "\"";
+    const std::string comment = " comment \"" + tag + "\"";
     for (const auto& e : elems)
         script += "add element " + kT + " " + e.set + " { " + e.key + comment +
                   (e.value.empty() ? "" : " : " + e.value) + " }\n";
-    // Elements alone when the table is there: rewriting base chains makes the kernel wait
-    // for an RCU grace period (~10 ms here). Failing that (first ADD, table removed), the
-    // fixed part and the elements go in one transaction.
-    auto r = nft.run(script, what);
-    if (!r) r = nft.run(base_script() + script, what);
+    auto nft = Nft::open();
+    Expected<> r = nft ? nft->run(base_script() + script, what) : Expected<>(std::unexpected(nft.error()));
     if (!r) ::unlink(path.c_str());
     return r;
 }
@@ -171,9 +209,15 @@ Expected<> NftPortmap::del(std::string_view network, std::string_view container_
     const std::string path = record_path(network, container_id);
     auto elems = read_record(path);
     if (!elems) return {};
-    auto nft = NETLIB_TRY(Nft::open());
-    NETLIB_TRYV(delete_recorded(
-        nft, *elems, "remove ports of container \"" + std::string(container_id) + "\" (nftables)"));
+    // All recorded elements in one direct transaction; if that is refused (one of them is
+    // gone: a crash between record and transaction, or removed by hand), libnftables
+    // deletes them one by one.
+    auto raw = raw_elements(*elems, {}, "");
+    if (!raw || !nft_apply_elements(NftElementOp::Delete, kTableName, *raw)) {
+        auto nft = NETLIB_TRY(Nft::open());
+        NETLIB_TRYV(delete_recorded(
+            nft, *elems, "remove ports of container \"" + std::string(container_id) + "\" (nftables)"));
+    }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove nftables port record " + path, errno);
     return {};

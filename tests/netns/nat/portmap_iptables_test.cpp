@@ -104,7 +104,7 @@ TEST_P(PortmapIptables, NewContainerIsOneRestoreAndEveryPathLeavesTheSameRules) 
     EXPECT_EQ(count(nat, jump), 1u) << nat;
     EXPECT_EQ(count(nat, "--dport 8081 "), 0u) << "re-ADD replaced c1's port:\n" << nat;
     for (const char* port : {"8082", "8083", "8084"})
-        EXPECT_EQ(count(nat, std::string("-m multiport --dports ") + port + " -j CNI-DN-"), 1u)
+        EXPECT_EQ(count(nat, std::string("-m tcp --dport ") + port + " -j CNI-DN-"), 1u)
             << port << "\n"
             << nat;
     EXPECT_TRUE(direct_->check(request("c1", 2, 8083))) << nat;

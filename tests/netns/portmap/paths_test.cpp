@@ -143,7 +143,7 @@ TEST_P(Paths, ReAddReplacesAndBaseChainsStay) {
     ASSERT_TRUE(again.ok()) << again.out;
     auto s = pmtest::nat_state();
     if (GetParam() == "iptables") {
-        EXPECT_EQ(count(s, "--dports 8080 "), 0) << s;
+        EXPECT_EQ(count(s, "--dport 8080 ") + count(s, "--dports 8080 "), 0) << s;
         EXPECT_EQ(count(s,
                         "-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: "
                         "\\\"pmnet\\\" id: \\\"c1\\\""),

@@ -7,6 +7,7 @@
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft_portmap.hpp"
+#include "netlib/nat/nft_set_elements.hpp"
 
 using namespace netlib;
 using namespace netlib::nat;
@@ -77,7 +78,7 @@ TEST(PortmapRules, AddBatchOnEmptyTablesCreatesBaseChainsGuardAndContainerChain)
     EXPECT_NE(b.find("*raw\n:CNI-HOSTPORT-LOCALGUARD"), std::string::npos);
     EXPECT_NE(
         b.find(
-            "--comment \"dnat name: \\\"net\\\" id: \\\"ctr\\\"\" -m multiport --dports 8080 -j " +
+            "--comment \"dnat name: \\\"net\\\" id: \\\"ctr\\\"\" -m tcp --dport 8080 -j " +
             chain),
         std::string::npos)
         << b;
@@ -120,6 +121,31 @@ TEST(PortmapRules, CheckDelAndGcRoundTrip) {
     EXPECT_EQ(portmap_gc_batch("net", valid, nat), "");
     EXPECT_EQ(portmap_gc_batch("net", {}, nat), del);
     EXPECT_EQ(portmap_gc_batch("othernet", {}, nat), "");
+}
+
+// One port per protocol: the jump matches it with the protocol's own match (no multiport
+// extension to load); several ports share one multiport jump, 15 at most. CHECK accepts both.
+TEST(PortmapRules, EntryJumpUsesMultiportOnlyForSeveralPorts) {
+    auto req = request();
+    const std::string chain = dnat_chain_name("net", "ctr");
+    auto one = portmap_add_batch(req, ip::Family::V4, {}, {});
+    EXPECT_EQ(count(one, "multiport"), 0) << one;
+    EXPECT_EQ(count(one, "-m udp --dport 5353 -j " + chain), 1) << one;
+    for (std::uint16_t p = 9000; p < 9016; ++p)
+        req.mappings.push_back({.host_port = p, .container_port = 80, .protocol = "tcp", .host_ip = {}});
+    auto many = portmap_add_batch(req, ip::Family::V4, {}, {});
+    EXPECT_EQ(count(many, "-m multiport --dports 8080,9000,"), 1) << many;
+    EXPECT_EQ(count(many, "-m multiport --dports 9014,9015 -j " + chain), 1) << many;
+    EXPECT_EQ(count(many, "-m udp --dport 5353 -j " + chain), 1) << many;
+    for (const auto& [r, b] : {std::pair{request(), one}, std::pair{req, many}}) {
+        auto nat = parse(b.substr(0, b.find("*raw")), "nat");
+        EXPECT_TRUE(portmap_check_rules(r, ip::Family::V4, nat));
+    }
+    // A jump for another port does not satisfy CHECK.
+    auto nat = parse(one.substr(0, one.find("*raw")), "nat");
+    auto other = request();
+    other.mappings[0].host_port = 8081;
+    EXPECT_FALSE(portmap_check_rules(other, ip::Family::V4, nat));
 }
 
 // The blind DEL: every jump the add batch appends to CNI-HOSTPORT-DNAT becomes a -D, the
@@ -257,4 +283,40 @@ TEST(NftPortmapElements, OnePerMappingAndMasqueradeKeys) {
     EXPECT_TRUE(has("all4", "10.22.0.5", ""));
     EXPECT_FALSE(
         std::any_of(e.begin(), e.end(), [](const NftElement& x) { return x.set == "lo4"; }));
+}
+
+// Keys and values as nf_tables holds them: components padded to 4 bytes, ports and
+// addresses in network order, interface names as 16 NUL-padded bytes.
+TEST(NftEncodeData, ConcatenationsArePaddedPerComponent) {
+    using B = std::vector<std::uint8_t>;
+    EXPECT_EQ(nft_encode_data("tcp . 8080"), (B{6, 0, 0, 0, 0x1f, 0x90, 0, 0}));
+    EXPECT_EQ(nft_encode_data("10.22.0.5 . 80"), (B{10, 22, 0, 5, 0, 80, 0, 0}));
+    EXPECT_EQ(nft_encode_data("192.168.1.1 . udp . 5353"),
+              (B{192, 168, 1, 1, 17, 0, 0, 0, 0x14, 0xe9, 0, 0}));
+    EXPECT_EQ(nft_encode_data("sctp . 1"), (B{132, 0, 0, 0, 0, 1, 0, 0}));
+    auto v6 = nft_encode_data("fd22::5 . 80");
+    ASSERT_TRUE(v6);
+    ASSERT_EQ(v6->size(), 20u);
+    EXPECT_EQ((*v6)[0], 0xfd);
+    EXPECT_EQ((*v6)[15], 5);
+    EXPECT_EQ((*v6)[17], 80);
+    auto hp = nft_encode_data("\"cni0\" . 10.22.0.5");
+    ASSERT_TRUE(hp);
+    B want(16, 0);
+    std::copy_n("cni0", 4, want.begin());
+    want.insert(want.end(), {10, 22, 0, 5});
+    EXPECT_EQ(*hp, want);
+    // Every key nft_portmap_elements() makes is one the encoder knows.
+    auto req = request();
+    for (bool all : {false, true}) {
+        req.masq_all = all;
+        for (const auto& e : nft_portmap_elements(req)) {
+            EXPECT_TRUE(nft_encode_data(e.key)) << e.key;
+            if (!e.value.empty()) {
+                EXPECT_TRUE(nft_encode_data(e.value)) << e.value;
+            }
+        }
+    }
+    for (const char* bad : {"", "tcp .", "icmp . 1", "70000", "\"\"", "\"an-interface-name\"", "1.2.3"})
+        EXPECT_FALSE(nft_encode_data(bad)) << bad;
 }

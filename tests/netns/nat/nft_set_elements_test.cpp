@@ -1,0 +1,97 @@
+// nft_apply_elements against sets nft itself declared: what it writes reads back through
+// nft exactly as elements nft wrote would (keys, values, comments), and a refused batch
+// changes nothing.
+#include "netlib/nat/nft_set_elements.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace netlib;
+using namespace netlib::nat;
+
+namespace {
+
+void sh(const std::string& cmd) {
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
+
+std::string out(const std::string& cmd) {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
+    std::string s;
+    std::array<char, 4096> buf{};
+    while (p && std::fgets(buf.data(), buf.size(), p.get())) s += buf.data();
+    return s;
+}
+
+NftSetElement elem(const std::string& set, const std::string& key, const std::string& value,
+                   const std::string& comment) {
+    NftSetElement e{set, *nft_encode_data(key), {}, comment};
+    if (!value.empty()) e.value = *nft_encode_data(value);
+    return e;
+}
+
+class NftSetElements : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        sh("nft 'add table inet nse_test; "
+           "add map inet nse_test m { type inet_proto . inet_service : ipv4_addr . inet_service; }; "
+           "add set inet nse_test s { type ifname . ipv6_addr; }'");
+    }
+    void TearDown() override { (void)std::system("nft delete table inet nse_test 2>/dev/null"); }
+    static std::string listing(const char* what) {
+        return out(std::string("nft list ") + what + " inet nse_test " + (what[0] == 'm' ? "m" : "s"));
+    }
+};
+
+}  // namespace
+
+TEST_F(NftSetElements, AddedElementsReadBackAsNftWritesThem) {
+    std::vector<NftSetElement> add{elem("m", "tcp . 8080", "10.1.0.2 . 80", "net=a id=1"),
+                                   elem("m", "udp . 53", "10.1.0.3 . 5353", ""),
+                                   elem("s", "\"br0\" . fd00::2", "", "id=1")};
+    ASSERT_TRUE(nft_apply_elements(NftElementOp::Add, "nse_test", add));
+    const auto m = listing("map"), s = listing("set");
+    EXPECT_NE(m.find("tcp . 8080 comment \"net=a id=1\" : 10.1.0.2 . 80"), std::string::npos) << m;
+    EXPECT_NE(m.find("udp . 53 : 10.1.0.3 . 5353"), std::string::npos) << m;
+    EXPECT_NE(s.find("\"br0\" . fd00::2 comment \"id=1\""), std::string::npos) << s;
+    // The same element again is not an error (nft's "add element").
+    EXPECT_TRUE(nft_apply_elements(NftElementOp::Add, "nse_test", add));
+    // nft can delete what we wrote, and we can delete what nft wrote.
+    sh("nft delete element inet nse_test m '{ udp . 53 }'");
+    sh("nft add element inet nse_test s '{ \"br1\" . fd00::9 }'");
+    std::vector<NftSetElement> del{elem("m", "tcp . 8080", "", ""), elem("s", "\"br0\" . fd00::2", "", ""),
+                                   elem("s", "\"br1\" . fd00::9", "", "")};
+    ASSERT_TRUE(nft_apply_elements(NftElementOp::Delete, "nse_test", del));
+    EXPECT_EQ(listing("map").find("elements"), std::string::npos) << listing("map");
+    EXPECT_EQ(listing("set").find("elements"), std::string::npos) << listing("set");
+}
+
+TEST_F(NftSetElements, ARefusedBatchChangesNothing) {
+    // A set that does not exist, after an element of one that does.
+    std::vector<NftSetElement> add{elem("m", "tcp . 8080", "10.1.0.2 . 80", ""),
+                                   elem("zz_missing", "tcp . 1", "", "")};
+    auto r = nft_apply_elements(NftElementOp::Add, "nse_test", add);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().sys_errno, ENOENT) << r.error().msg;
+    EXPECT_EQ(listing("map").find("elements"), std::string::npos) << listing("map");
+    // Deleting one present and one absent element: refused whole, the present one stays.
+    ASSERT_TRUE(nft_apply_elements(NftElementOp::Add, "nse_test",
+                                   std::vector{elem("m", "tcp . 8080", "10.1.0.2 . 80", "")}));
+    auto d = nft_apply_elements(NftElementOp::Delete, "nse_test",
+                                std::vector{elem("m", "tcp . 8080", "", ""), elem("m", "tcp . 9", "", "")});
+    EXPECT_FALSE(d);
+    EXPECT_NE(listing("map").find("tcp . 8080"), std::string::npos) << listing("map");
+    // A different value under an existing key is refused, the old mapping stays.
+    EXPECT_FALSE(nft_apply_elements(NftElementOp::Add, "nse_test",
+                                    std::vector{elem("m", "tcp . 8080", "10.1.0.9 . 80", "")}));
+    EXPECT_NE(listing("map").find("10.1.0.2 . 80"), std::string::npos) << listing("map");
+    // No table at all.
+    EXPECT_FALSE(nft_apply_elements(NftElementOp::Add, "nse_no_such_table",
+                                    std::vector{elem("m", "tcp . 1", "10.1.0.2 . 80", "")}));
+}
