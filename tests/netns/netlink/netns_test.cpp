@@ -16,16 +16,19 @@ using netlib::netns::Scope;
 
 Netns current() { return NL_OK(Netns::current()); }
 
+// The mount on top at dir: the last entry for it (a host whose /run/netns is already a
+// mount point has that one listed first, hidden under our own /run).
 bool is_mountpoint_shared(const std::string& dir) {
     std::ifstream f("/proc/self/mountinfo");
+    bool shared = false;
     for (std::string line; std::getline(f, line);) {
         // "<id> <parent> <maj:min> <root> <mount point> <options> <optional fields...> - ..."
         std::istringstream in(line);
         std::string id, parent, dev, root, mp;
         in >> id >> parent >> dev >> root >> mp;
-        if (mp == dir) return line.find(" shared:") != std::string::npos;
+        if (mp == dir) shared = line.find(" shared:") != std::string::npos;
     }
-    return false;
+    return shared;
 }
 
 TEST(Netns, OpenMissingPathKeepsEnoent) {
