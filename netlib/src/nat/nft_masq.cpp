@@ -10,6 +10,7 @@
 
 #include "netlib/nat/names.hpp"
 #include "netlib/nat/nft.hpp"
+#include "netlib/nat/nft_batch.hpp"
 #include "netlib/sys/files.hpp"
 
 namespace netlib::nat {
@@ -17,6 +18,7 @@ namespace netlib::nat {
 namespace {
 
 const std::string kT = "inet netrun_masq";
+constexpr std::string_view kTableName = "netrun_masq";  // kT without the family
 
 std::string chain_of(std::string_view network, std::string_view id) {
     return chain_name("masq-", network, id);
@@ -69,18 +71,42 @@ Expected<> remove(Nft& nft, const std::string& chain,
     return {};
 }
 
+// The container's chain, rules and map elements as one direct transaction; nullopt when
+// an address is not one the direct encoding covers.
+std::optional<NftBatch> direct_add(const MasqRequest& req, const std::string& chain,
+                                   const std::string& comment) {
+    NftBatch b{std::string(kTableName)};
+    b.add_chain(chain, comment);
+    std::vector<NftSetElement> elems;
+    for (const auto& n : req.ips) {
+        auto rule = NftRule::daddr_accept(n.masked());
+        if (!rule) return std::nullopt;
+        b.add_rule(chain, *rule);
+        elems.push_back({.set = map_of(n.addr),
+                         .key = {n.addr.bytes().begin(), n.addr.bytes().end()},
+                         .jump = chain});
+    }
+    for (const char* multicast : {"224.0.0.0/4", "ff00::/8"})
+        b.add_rule(chain, *NftRule::daddr_accept(*ip::Net::parse(multicast)));
+    b.add_rule(chain, NftRule::masquerade());
+    b.elements(NftElementOp::Add, elems);
+    return b;
+}
+
 }  // namespace
 
 Expected<> NftMasq::add(const MasqRequest& req) {
     if (req.ips.empty()) return {};
     const std::string what =
         "set up masquerade for container \"" + req.container_id + "\" (nftables)";
-    auto nft = NETLIB_TRY(Nft::open());
     NETLIB_TRYV(sys::mkdir_p(dir_, 0700));
     const std::string chain = chain_of(req.network, req.container_id), path = dir_ + "/" + chain;
     // Re-ADD replaces. Only then: a transaction the kernel refuses (deleting a chain that
     // is not there) costs an RCU grace period, 8-17 ms here, twice for remove()'s retry.
-    if (::access(path.c_str(), F_OK) == 0) NETLIB_TRYV(remove(nft, chain, read_keys(path), what));
+    if (::access(path.c_str(), F_OK) == 0) {
+        auto nft = NETLIB_TRY(Nft::open());
+        NETLIB_TRYV(remove(nft, chain, read_keys(path), what));
+    }
     std::string record = req.network + "\n" + req.container_id + "\n", elems, rules;
     for (const auto& n : req.ips) {
         record += map_of(n.addr) + "\t" + n.addr.str() + "\n";
@@ -93,11 +119,14 @@ Expected<> NftMasq::add(const MasqRequest& req) {
     rules += "add rule " + kT + " " + chain + " ip6 daddr ff00::/8 accept\n";
     rules += "add rule " + kT + " " + chain + " masquerade\n";
     NETLIB_TRYV(sys::write_file_atomic(path, record, 0600));
-    const std::string mine = "add chain " + kT + " " + chain +
-                             " { comment \"netrun-masq net=" + req.network +
-                             " id=" + req.container_id + "\"; }\n" + rules + elems;
-    auto r = nft.run(mine, what);
-    if (!r) r = nft.run(base_script() + mine, what);
+    const std::string comment = "netrun-masq net=" + req.network + " id=" + req.container_id;
+    // The table is there (every ADD but the host's first): one direct transaction, no
+    // libnftables. Otherwise the fixed part and the container's go in one libnftables run.
+    if (auto direct = direct_add(req, chain, comment); direct && direct->commit(what)) return {};
+    const std::string mine = "add chain " + kT + " " + chain + " { comment \"" + comment +
+                             "\"; }\n" + rules + elems;
+    auto nft = Nft::open();
+    Expected<> r = nft ? nft->run(base_script() + mine, what) : Expected<>(std::unexpected(nft.error()));
     if (!r) ::unlink(path.c_str());
     return r;
 }
@@ -105,9 +134,24 @@ Expected<> NftMasq::add(const MasqRequest& req) {
 Expected<> NftMasq::del(std::string_view network, std::string_view container_id) {
     const std::string chain = chain_of(network, container_id), path = dir_ + "/" + chain;
     if (::access(path.c_str(), F_OK) != 0) return {};
-    auto nft = NETLIB_TRY(Nft::open());
-    NETLIB_TRYV(remove(nft, chain, read_keys(path),
-                       "remove masquerade of \"" + std::string(container_id) + "\""));
+    const std::string what = "remove masquerade of \"" + std::string(container_id) + "\"";
+    const auto keys = read_keys(path);
+    // Elements then chain in one direct transaction; if that is refused (something is
+    // already gone), libnftables removes what is left piece by piece.
+    NftBatch direct{std::string(kTableName)};
+    std::vector<NftSetElement> elems;
+    bool encodable = true;
+    for (const auto& [map, key] : keys) {
+        auto bytes = nft_encode_data(key);
+        if (!bytes) encodable = false;
+        else elems.push_back({.set = map, .key = std::move(*bytes)});
+    }
+    direct.elements(NftElementOp::Delete, elems);
+    direct.delete_chain(chain);
+    if (!encodable || !direct.commit(what)) {
+        auto nft = NETLIB_TRY(Nft::open());
+        NETLIB_TRYV(remove(nft, chain, keys, what));
+    }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove masquerade record " + path, errno);
     return {};

@@ -10,7 +10,7 @@
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft.hpp"
-#include "netlib/nat/nft_set_elements.hpp"
+#include "netlib/nat/nft_batch.hpp"
 #include "netlib/sys/files.hpp"
 
 namespace netlib::nat {
@@ -101,7 +101,7 @@ std::optional<std::vector<NftSetElement>> raw_elements(
     for (std::size_t i = 0; i < keys.size(); ++i) {
         auto key = nft_encode_data(keys[i].second);
         if (!key) return std::nullopt;
-        NftSetElement e{keys[i].first, std::move(*key), {}, comment};
+        NftSetElement e{.set = keys[i].first, .key = std::move(*key), .comment = comment};
         if (i < values.size() && !values[i].empty()) {
             auto value = nft_encode_data(values[i]);
             if (!value) return std::nullopt;

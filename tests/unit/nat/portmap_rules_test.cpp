@@ -7,7 +7,7 @@
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft_portmap.hpp"
-#include "netlib/nat/nft_set_elements.hpp"
+#include "netlib/nat/nft_batch.hpp"
 
 using namespace netlib;
 using namespace netlib::nat;

@@ -1,7 +1,8 @@
-// nft_apply_elements against sets nft itself declared: what it writes reads back through
-// nft exactly as elements nft wrote would (keys, values, comments), and a refused batch
-// changes nothing.
-#include "netlib/nat/nft_set_elements.hpp"
+// NftBatch against tables nft itself declared: elements read back through nft exactly as
+// elements nft wrote would (keys, values, comments), chains and rules are encoded
+// expression for expression as nft encodes the same text, and a refused batch changes
+// nothing.
+#include "netlib/nat/nft_batch.hpp"
 
 #include <gtest/gtest.h>
 
@@ -31,12 +32,12 @@ std::string out(const std::string& cmd) {
 
 NftSetElement elem(const std::string& set, const std::string& key, const std::string& value,
                    const std::string& comment) {
-    NftSetElement e{set, *nft_encode_data(key), {}, comment};
+    NftSetElement e{.set = set, .key = *nft_encode_data(key), .comment = comment};
     if (!value.empty()) e.value = *nft_encode_data(value);
     return e;
 }
 
-class NftSetElements : public ::testing::Test {
+class NftBatchTable : public ::testing::Test {
   protected:
     void SetUp() override {
         sh("nft 'add table inet nse_test; "
@@ -51,7 +52,7 @@ class NftSetElements : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(NftSetElements, AddedElementsReadBackAsNftWritesThem) {
+TEST_F(NftBatchTable, AddedElementsReadBackAsNftWritesThem) {
     std::vector<NftSetElement> add{elem("m", "tcp . 8080", "10.1.0.2 . 80", "net=a id=1"),
                                    elem("m", "udp . 53", "10.1.0.3 . 5353", ""),
                                    elem("s", "\"br0\" . fd00::2", "", "id=1")};
@@ -72,7 +73,7 @@ TEST_F(NftSetElements, AddedElementsReadBackAsNftWritesThem) {
     EXPECT_EQ(listing("set").find("elements"), std::string::npos) << listing("set");
 }
 
-TEST_F(NftSetElements, ARefusedBatchChangesNothing) {
+TEST_F(NftBatchTable, ARefusedBatchChangesNothing) {
     // A set that does not exist, after an element of one that does.
     std::vector<NftSetElement> add{elem("m", "tcp . 8080", "10.1.0.2 . 80", ""),
                                    elem("zz_missing", "tcp . 1", "", "")};
@@ -94,4 +95,53 @@ TEST_F(NftSetElements, ARefusedBatchChangesNothing) {
     // No table at all.
     EXPECT_FALSE(nft_apply_elements(NftElementOp::Add, "nse_no_such_table",
                                     std::vector{elem("m", "tcp . 1", "10.1.0.2 . 80", "")}));
+}
+
+// The kernel's view of a chain's rules, one line per expression, as nft --debug prints it;
+// handles and the chain's own name are cut so two chains compare.
+static std::string expressions(const std::string& chain) {
+    std::string text = out("nft --debug=netlink list chain inet nse_test " + chain + " 2>&1");
+    std::string lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto nl = text.find('\n', pos);
+        std::string line = text.substr(pos, nl - pos);
+        pos = nl == std::string::npos ? text.size() : nl + 1;
+        if (line.starts_with("  [")) lines += line + "\n";
+    }
+    return lines;
+}
+
+TEST_F(NftBatchTable, RulesAndChainsAreEncodedAsNftEncodesThem) {
+    const std::vector<std::string> nets = {"10.0.0.0/8",  "10.61.0.0/16", "10.61.0.0/20",
+                                           "10.61.3.0/24", "10.61.3.7/32", "224.0.0.0/4",
+                                           "ff00::/8",     "fd00:61::/60", "fd00:61::/64",
+                                           "fd00:61::9/128"};
+    std::string script = "add chain inet nse_test by_nft { comment \"owner x\"; }\n";
+    NftBatch batch("nse_test");
+    batch.add_chain("direct", "owner x");
+    for (const auto& n : nets) {
+        script += std::string("add rule inet nse_test by_nft ") + (n.find(':') == std::string::npos ? "ip" : "ip6") +
+                  " daddr " + n + " accept\n";
+        auto rule = NftRule::daddr_accept(*ip::Net::parse(n));
+        ASSERT_TRUE(rule) << n;
+        batch.add_rule("direct", *rule);
+    }
+    script += "add rule inet nse_test by_nft masquerade\n";
+    batch.add_rule("direct", NftRule::masquerade());
+    sh("nft 'add map inet nse_test v4 { type ipv4_addr : verdict; }'");
+    sh("nft -f - <<'EOF'\n" + script + "EOF");
+    std::vector<NftSetElement> vmap{
+        {.set = "v4", .key = *nft_encode_data("10.61.3.7"), .jump = "direct"}};
+    batch.elements(NftElementOp::Add, vmap);
+    ASSERT_TRUE(batch.commit("test"));
+    const auto ours = expressions("direct"), theirs = expressions("by_nft");
+    EXPECT_FALSE(ours.empty());
+    EXPECT_EQ(ours, theirs);
+    const auto listing = out("nft list chain inet nse_test direct");
+    EXPECT_NE(listing.find("comment \"owner x\""), std::string::npos) << listing;
+    EXPECT_NE(listing.find("ip daddr 10.61.0.0/20 accept"), std::string::npos) << listing;
+    const auto map = out("nft list map inet nse_test v4");
+    EXPECT_NE(map.find("10.61.3.7 : jump direct"), std::string::npos) << map;
+    EXPECT_FALSE(NftRule::daddr_accept(*ip::Net::parse("0.0.0.0/0"))) << "a /0 is left to libnftables";
 }
