@@ -20,11 +20,15 @@ using namespace bench;
     std::exit(1);
 }
 
-std::string bridge_conf(int k) {
+// masq_backend: empty for the default (iptables).
+std::string bridge_conf(int k, const std::string& masq_backend = "") {
     const std::string n = std::to_string(k);
+    const std::string backend =
+        masq_backend.empty() ? "" : R"("ipMasqBackend":")" + masq_backend + R"(",)";
     return R"({"cniVersion":"1.0.0","name":"bpm)" + n + R"(","type":"bridge","bridge":"bpm)" + n +
-           R"(","isGateway":true,"ipMasq":true,"ipam":{"type":"host-local","dataDir":"/run/bpm-ipam)" +
-           n + R"(","ranges":[[{"subnet":"10.8)" + n + R"(.0.0/16"}]]}})";
+           R"(","isGateway":true,"ipMasq":true,)" + backend +
+           R"("ipam":{"type":"host-local","dataDir":"/run/bpm-ipam)" + n +
+           R"(","ranges":[[{"subnet":"10.8)" + n + R"(.0.0/16"}]]}})";
 }
 
 std::string portmap_conf(const std::string& net, const std::string& backend, int port,
@@ -59,7 +63,7 @@ netlib::nat::PortmapRequest floor_request(const std::string& id) {
 void chained(int iterations, const std::string& ours, const std::string& floor_bin) {
     std::vector<Impl> impls = {{"netrun", ours}, {"reference", "/usr/lib/cni"}};
     std::vector<std::vector<double>> add(2), del(2), pm_add(2), pm_del(2);
-    std::vector<double> nft_add, floor;
+    std::vector<double> nft_add, nft_chain_add, floor;
     const std::vector<std::string> tool_env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
     for (int i = 0; i < iterations; ++i) {
         for (std::size_t k = 0; k < impls.size(); ++k) {
@@ -88,6 +92,18 @@ void chained(int iterations, const std::string& ours, const std::string& floor_b
                                       netlib::nat::portmap_new_container_add_batch(req, netlib::ip::Family::V4, true)));
                 timed({"/usr/sbin/iptables-restore", "--noflush", "-w", "5"}, tool_env,
                       netlib::nat::portmap_known_del_batch(req, netlib::ip::Family::V4));
+                // The whole chain with both plugins on nftables (another container).
+                const std::string nid = id + "-nft", nns = "/run/netns/" + nid;
+                if (auto r = netlib::netns::create_persistent(nns); !r) die("netns: " + r.error().msg);
+                double nb = 0, np = 0;
+                const std::string nbconf = bridge_conf(0, "nftables");
+                auto nprev = run_capture(br, cni_env("ADD", impls[k], nid, nns), nbconf, nb);
+                const std::string npconf = portmap_conf(net, "nftables", 8000 + i, nprev);
+                run_capture(pm, cni_env("ADD", impls[k], nid, nns), npconf, np);
+                nft_chain_add.push_back(nb + np);
+                timed({pm}, cni_env("DEL", impls[k], nid, nns), npconf);
+                timed({br}, cni_env("DEL", impls[k], nid, nns), nbconf);
+                (void)netlib::netns::remove_persistent(nns);
             }
             double d_br =
                 timed({br}, cni_env("DEL", impls[k], id, ns), bridge_conf(static_cast<int>(k)));
@@ -102,8 +118,10 @@ void chained(int iterations, const std::string& ours, const std::string& floor_b
     print_row("portmap ADD", pm_add[0], pm_add[1]);
     print_row("portmap DEL", pm_del[0], pm_del[1]);
     print_row("portmap ADD nftables", nft_add, pm_add[1]);
+    print_row("bridge+portmap ADD nft", nft_chain_add, add[1]);
     print_row("floor: 1 exec+restore", floor, pm_add[1]);
-    std::printf("(nftables: ours; the reference has no nftables backend and is shown with iptables.\n"
+    std::printf("(nftables / nft: ours with portmap backend and bridge ipMasqBackend nftables; the\n"
+                " reference has no nftables backend and is shown with iptables.\n"
                 " floor: a process that only passes the same batch a new container's ADD sends to\n"
                 " one iptables-restore; no iptables-backend ADD can be faster on this machine.)\n");
 }
