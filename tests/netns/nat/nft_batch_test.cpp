@@ -6,29 +6,19 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "shell.hpp"
+
 using namespace netlib;
 using namespace netlib::nat;
+using nattest::count;
+using nattest::out;
+using nattest::sh;
 
 namespace {
-
-void sh(const std::string& cmd) {
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-}
-
-std::string out(const std::string& cmd) {
-    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
-    std::string s;
-    std::array<char, 4096> buf{};
-    while (p && std::fgets(buf.data(), buf.size(), p.get())) s += buf.data();
-    return s;
-}
 
 NftSetElement elem(const std::string& set, const std::string& key, const std::string& value,
                    const std::string& comment) {

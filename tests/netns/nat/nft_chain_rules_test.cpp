@@ -8,16 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "shell.hpp"
+
 using namespace netlib;
 using namespace netlib::nat;
-
-namespace {
-
-void sh(const std::string& cmd) {
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-}
-
-}  // namespace
+using nattest::sh;
 
 TEST(NftChainRules, CountsRulesAndJumpsOfOneChain) {
     sh("iptables-nft -t nat -N NCR-A && iptables-nft -t nat -N NCR-B");

@@ -6,30 +6,17 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
+
+#include "shell.hpp"
 
 using namespace netlib;
 using namespace netlib::nat;
+using nattest::count;
+using nattest::out;
 
 namespace {
-
-std::string out(const std::string& cmd) {
-    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
-    std::string s;
-    std::array<char, 4096> buf{};
-    while (p && std::fgets(buf.data(), buf.size(), p.get())) s += buf.data();
-    return s;
-}
-
-std::size_t count(const std::string& hay, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + 1)) ++n;
-    return n;
-}
 
 MasqRequest request(const char* addr) {
     return MasqRequest{"nmnet", "nm1", {*ip::Net::parse(addr)}};
