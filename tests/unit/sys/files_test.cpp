@@ -1,5 +1,5 @@
 // write_file_atomic leaves only the final file; sweep_temp_files removes leftovers of dead
-// writers and never the temp file of a live one.
+// writers and never the temp file of a live one; mkdir_p makes what is missing.
 #include "netlib/sys/files.hpp"
 
 #include <gtest/gtest.h>
@@ -59,6 +59,25 @@ TEST(SweepTempFiles, RemovesDeadWritersLeftoversOnly) {
               (std::vector<std::string>{".b.tmp." + std::to_string(::getpid()), "c.tmp.1"}));
     EXPECT_TRUE(sys::is_temp_name(".x.tmp.12"));
     EXPECT_FALSE(sys::is_temp_name("x.tmp.12"));
+}
+
+TEST(MkdirP, CreatesMissingParentsAndAcceptsWhatExists) {
+    TempDir d;
+    const std::string deep = (d.path / "a" / "b" / "c").string();
+    ASSERT_TRUE(sys::mkdir_p(deep, 0700));
+    EXPECT_TRUE(fs::is_directory(deep));
+    EXPECT_EQ(fs::status(d.path / "a").permissions() & fs::perms::all, fs::perms::owner_all);
+    EXPECT_TRUE(sys::mkdir_p(deep, 0700)) << "exists";
+    EXPECT_TRUE(sys::mkdir_p((d.path / "a" / "x").string() + "/", 0700)) << "trailing slash";
+    EXPECT_TRUE(fs::is_directory(d.path / "a" / "x"));
+    EXPECT_TRUE(sys::mkdir_p((d.path / "a//y//z").string(), 0700)) << "doubled slashes";
+    EXPECT_TRUE(fs::is_directory(d.path / "a" / "y" / "z"));
+    // A file where a directory should be: an I/O error naming the path.
+    std::ofstream((d.path / "file").string()) << "x";
+    auto r = sys::mkdir_p((d.path / "file" / "sub").string(), 0700);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, static_cast<int>(Code::Io));
+    EXPECT_NE(r.error().msg.find("file/sub"), std::string::npos) << r.error().msg;
 }
 
 }  // namespace
