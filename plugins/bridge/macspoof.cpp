@@ -4,11 +4,11 @@
 // number of containers. Each container chain carries a comment naming its attachment, so
 // DEL works without the port name and GC finds attachments the runtime no longer knows.
 #include <algorithm>
-#include <sstream>
 
 #include "bridge_steps.hpp"
 #include "netlib/nat/names.hpp"
 #include "netlib/nat/nft.hpp"
+#include "netlib/sys/lines.hpp"
 
 namespace bridge {
 
@@ -96,12 +96,11 @@ Expected<> gc_macspoof(const cni::Request& req) {
     auto text = NETLIB_TRY(nft.list_text("list table " + std::string(kTable)));
     std::vector<std::string> stale;
     const std::string mine = "netrun macspoofchk net=" + req.name + " ";
-    std::istringstream in(text);
-    std::string line, chain;
-    while (std::getline(in, line)) {
+    std::string chain;
+    for (std::string_view line : netlib::sys::split_lines(text)) {
         auto pos = line.find_first_not_of(" \t");
-        if (pos == std::string::npos) continue;
-        std::string_view l(line.data() + pos, line.size() - pos);
+        if (pos == std::string_view::npos) continue;
+        std::string_view l = line.substr(pos);
         if (l.starts_with("chain ")) {
             chain = std::string(l.substr(6, l.find(' ', 6) - 6));
             continue;

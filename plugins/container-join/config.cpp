@@ -1,4 +1,4 @@
-#include <regex>
+#include <algorithm>
 
 #include "join.hpp"
 #include "netlib/cni/config_fields.hpp"
@@ -24,8 +24,16 @@ netlib::Expected<Config> parse_config(const netlib::cni::Request& req) {
     if (target.front() == '/') {
         cfg.target = target;
     } else {
-        static const std::regex name_re("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
-        if (target.size() > 200 || !std::regex_match(target, name_re))
+        // [a-zA-Z0-9][a-zA-Z0-9_.-]*, checked by hand: std::regex would set up the C++
+        // locale, ~0.2 ms of the exec.
+        auto alnum = [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        };
+        const bool name_ok = alnum(target.front()) &&
+                             std::all_of(target.begin(), target.end(), [&](char ch) {
+                                 return alnum(ch) || ch == '_' || ch == '.' || ch == '-';
+                             });
+        if (target.size() > 200 || !name_ok)
             return fail(Code::InvalidConfig, "\"container\" \"" + target +
                                                  "\" is neither an absolute netns path nor a container name "
                                                  "([a-zA-Z0-9][a-zA-Z0-9_.-]*)");

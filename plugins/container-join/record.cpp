@@ -1,8 +1,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
 #include "join.hpp"
 #include "netlib/sys/files.hpp"
@@ -30,14 +28,12 @@ netlib::Expected<> write_record(const std::string& path, const Record& r) {
 }
 
 netlib::Expected<std::optional<Record>> read_record(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        if (errno == ENOENT) return std::optional<Record>{};
-        return fail(Code::Io, "cannot read " + path);
+    auto text = netlib::sys::read_file(path);
+    if (!text) {
+        if (text.error().sys_errno == ENOENT) return std::optional<Record>{};
+        return fail(Code::Io, "cannot read " + path + ": " + text.error().msg);
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto j = json::parse(ss.str(), nullptr, false);
+    auto j = json::parse(*text, nullptr, false);
     if (!j.is_object() || !j["targetIno"].is_number_unsigned())
         return fail(Code::Io, "corrupt container-join record " + path + "; remove it by hand");
     Record r{.target = j.value("target", ""),

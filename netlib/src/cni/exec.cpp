@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <sstream>
 
 #include "netlib/cni/result_json.hpp"
 #include "netlib/sys/spawn.hpp"
@@ -114,11 +113,8 @@ sys::SpawnResult run_builtin(Plugin (*factory)(), const Invocation& inv, std::st
         if (k == "CNI_PATH") return inv.path.c_str();
         return std::getenv(key);
     };
-    std::istringstream in{std::string(config)};
-    std::ostringstream out;
     sys::SpawnResult r;
-    r.exit_status = run_plugin(factory(), env, in, out);
-    r.out = std::move(out).str();
+    r.exit_status = run_plugin(factory(), env, std::string(config), r.out);
     return r;
 }
 

@@ -1,11 +1,13 @@
 #include "netlib/cni/skel.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
-#include <iostream>
+#include <istream>
 #include <iterator>
-#include <sstream>
+#include <ostream>
 
 #include "netlib/cni/result_json.hpp"
 #include "netlib/cni/version.hpp"
@@ -211,6 +213,22 @@ Expected<std::string> dispatch(const Plugin& plugin, const Request& r) {
 
 }  // namespace
 
+int run_plugin(const Plugin& plugin, const Env& env, std::string input, std::string& out) {
+    auto req = parse_request(plugin, env, std::move(input));
+    if (!req) {
+        out = error_json(req.error(), kLatestVersion);
+        return 1;
+    }
+    auto reply = dispatch(plugin, *req);
+    const std::string_view ver = req->version.empty() ? kLatestVersion : req->version;
+    if (!reply) {
+        out = error_json(reply.error(), ver);
+        return 1;
+    }
+    out = std::move(*reply);
+    return 0;
+}
+
 int run_plugin(const Plugin& plugin, const Env& env, std::istream& in, std::ostream& out) {
     std::string input{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) {
@@ -218,25 +236,43 @@ int run_plugin(const Plugin& plugin, const Env& env, std::istream& in, std::ostr
                           kLatestVersion);
         return 1;
     }
-    auto req = parse_request(plugin, env, std::move(input));
-    if (!req) {
-        out << error_json(req.error(), kLatestVersion);
-        return 1;
-    }
-    auto reply = dispatch(plugin, *req);
-    const std::string_view ver = req->version.empty() ? kLatestVersion : req->version;
-    if (!reply) {
-        out << error_json(reply.error(), ver);
-        return 1;
-    }
-    out << *reply;
-    return 0;
+    std::string reply;
+    const int rc = run_plugin(plugin, env, std::move(input), reply);
+    out << reply;
+    return rc;
 }
 
+namespace {
+
+bool read_stdin(std::string& into) {
+    char buf[16384];
+    while (true) {
+        const ssize_t n = ::read(0, buf, sizeof buf);
+        if (n > 0) into.append(buf, static_cast<std::size_t>(n));
+        else if (n == 0) return true;
+        else if (errno != EINTR) return false;
+    }
+}
+
+void write_stdout(std::string_view s) {
+    while (!s.empty()) {
+        const ssize_t n = ::write(1, s.data(), s.size());
+        if (n > 0) s.remove_prefix(static_cast<std::size_t>(n));
+        else if (n < 0 && errno != EINTR) return;  // nobody to tell: stdout itself is gone
+    }
+}
+
+}  // namespace
+
 int plugin_main(const Plugin& plugin) {
-    std::ios::sync_with_stdio(false);
-    int rc = run_plugin(plugin, [](const char* n) { return std::getenv(n); }, std::cin, std::cout);
-    std::cout.flush();
+    std::string input, out;
+    int rc = 1;
+    if (!read_stdin(input))
+        out = error_json(Error{static_cast<int>(Code::Io), "reading network config from stdin failed", {}},
+                         kLatestVersion);
+    else
+        rc = run_plugin(plugin, [](const char* n) { return std::getenv(n); }, std::move(input), out);
+    write_stdout(out);
     return rc;
 }
 

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
-#include <sstream>
 
 #include "netlib/nat/names.hpp"
 #include "netlib/nat/nft.hpp"
 #include "netlib/nat/nft_batch.hpp"
 #include "netlib/sys/files.hpp"
+#include "netlib/sys/lines.hpp"
 
 namespace netlib::nat {
 
@@ -43,15 +43,13 @@ std::vector<std::pair<std::string, std::string>> read_keys(const std::string& pa
     std::vector<std::pair<std::string, std::string>> out;
     auto text = sys::read_file(path);
     if (!text) return out;
-    std::istringstream in(*text);
-    std::string n, i, line;
-    std::getline(in, n);
-    std::getline(in, i);
-    if (net) *net = n;
-    if (id) *id = i;
-    while (std::getline(in, line)) {
-        auto tab = line.find('\t');
-        if (tab != std::string::npos) out.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    const auto lines = sys::split_lines(*text);
+    if (net && !lines.empty()) *net = lines[0];
+    if (id && lines.size() > 1) *id = lines[1];
+    for (std::size_t i = 2; i < lines.size(); ++i) {
+        auto tab = lines[i].find('\t');
+        if (tab != std::string_view::npos)
+            out.emplace_back(lines[i].substr(0, tab), lines[i].substr(tab + 1));
     }
     return out;
 }

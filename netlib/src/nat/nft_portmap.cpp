@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
-#include <sstream>
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft.hpp"
 #include "netlib/nat/nft_batch.hpp"
 #include "netlib/sys/files.hpp"
+#include "netlib/sys/lines.hpp"
 
 namespace netlib::nat {
 
@@ -80,14 +80,12 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_record(
     const std::string& path) {
     auto text = sys::read_file(path);
     if (!text) return std::nullopt;
-    std::istringstream in(*text);
-    std::string line;
-    std::getline(in, line);
-    std::getline(in, line);
+    const auto lines = sys::split_lines(*text);
     std::vector<std::pair<std::string, std::string>> out;
-    while (std::getline(in, line)) {
-        auto tab = line.find('\t');
-        if (tab != std::string::npos) out.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    for (std::size_t i = 2; i < lines.size(); ++i) {
+        auto tab = lines[i].find('\t');
+        if (tab != std::string_view::npos)
+            out.emplace_back(lines[i].substr(0, tab), lines[i].substr(tab + 1));
     }
     return out;
 }
@@ -247,9 +245,9 @@ Expected<> NftPortmap::gc(std::string_view network, std::span<const std::string>
         if (name == "." || name == ".." || sys::is_temp_name(name)) continue;
         auto text = sys::read_file(dir_ + "/" + name);
         if (!text) continue;
-        std::istringstream in(*text);
-        std::string net, id;
-        if (!std::getline(in, net) || !std::getline(in, id) || net != network) continue;
+        const auto lines = sys::split_lines(*text);
+        if (lines.size() < 2 || lines[0] != network) continue;
+        const std::string id(lines[1]);
         if (std::find(valid_ids.begin(), valid_ids.end(), id) == valid_ids.end())
             stale.push_back(id);
     }

@@ -5,9 +5,9 @@
 
 #include <cerrno>
 #include <memory>
-#include <sstream>
 
 #include "netlib/nat/iptables_portmap_rules.hpp"
+#include "netlib/sys/lines.hpp"
 
 namespace netlib::nat {
 
@@ -29,11 +29,11 @@ std::string owner_text(const Owner& o) {
 std::optional<Owner> read_owner(const std::string& path, std::vector<std::string>* rest = nullptr) {
     auto text = sys::read_file(path);
     if (!text) return std::nullopt;
-    std::istringstream in(*text);
-    Owner o;
-    if (!std::getline(in, o.network) || !std::getline(in, o.container_id)) return std::nullopt;
-    for (std::string line; rest && std::getline(in, line);)
-        if (!line.empty()) rest->push_back(line);
+    const auto lines = sys::split_lines(*text);
+    if (lines.size() < 2) return std::nullopt;
+    Owner o{std::string(lines[0]), std::string(lines[1])};
+    for (std::size_t i = 2; rest && i < lines.size(); ++i)
+        if (!lines[i].empty()) rest->emplace_back(lines[i]);
     return o;
 }
 

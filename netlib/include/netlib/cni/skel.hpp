@@ -68,8 +68,11 @@ Expected<Request> parse_request(const Plugin& plugin, const Env& env, std::strin
 // {"cniVersion", "code", "msg", "details"} for an error, pretty enough for humans.
 std::string error_json(const Error& e, std::string_view version);
 
-// Run one invocation; writes the Result / VERSION reply / error JSON to `out`.
-// Returns the process exit status (0 ok, 1 error).
+// Run one invocation on the config `input`; `out` gets the Result / VERSION reply / error
+// JSON. Returns the process exit status (0 ok, 1 error). No iostreams: a plugin process
+// that never builds a stream skips the C++ locale set-up (~0.2 ms of every exec here).
+int run_plugin(const Plugin& plugin, const Env& env, std::string input, std::string& out);
+// The same over streams (tests).
 int run_plugin(const Plugin& plugin, const Env& env, std::istream& in, std::ostream& out);
 
 // main() of every plugin executable: real environment, stdin, stdout.
