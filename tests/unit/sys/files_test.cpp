@@ -1,6 +1,8 @@
 // write_file_atomic leaves only the final file; sweep_temp_files removes leftovers of dead
-// writers and never the temp file of a live one; mkdir_p makes what is missing.
+// writers and never the temp file of a live one; mkdir_p makes what is missing; split_lines
+// splits as std::getline does.
 #include "netlib/sys/files.hpp"
+#include "netlib/sys/lines.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -78,6 +80,17 @@ TEST(MkdirP, CreatesMissingParentsAndAcceptsWhatExists) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, static_cast<int>(Code::Io));
     EXPECT_NE(r.error().msg.find("file/sub"), std::string::npos) << r.error().msg;
+}
+
+TEST(SplitLines, AsGetlineWould) {
+    using V = std::vector<std::string_view>;
+    EXPECT_EQ(sys::split_lines(""), V{});
+    EXPECT_EQ(sys::split_lines("a"), V{"a"});
+    EXPECT_EQ(sys::split_lines("a\n"), V{"a"});
+    EXPECT_EQ(sys::split_lines("a\nb"), (V{"a", "b"}));
+    EXPECT_EQ(sys::split_lines("a\n\nb\n"), (V{"a", "", "b"}));
+    EXPECT_EQ(sys::split_lines("\n"), V{""});
+    EXPECT_EQ(sys::split_lines("net\nid\nsrc4\t10.0.0.2\n"), (V{"net", "id", "src4\t10.0.0.2"}));
 }
 
 }  // namespace
