@@ -244,12 +244,13 @@ int run_plugin(const Plugin& plugin, const Env& env, std::istream& in, std::ostr
 
 namespace {
 
+// A closed stdin reads as empty (VERSION needs none), as it did through std::cin.
 bool read_stdin(std::string& into) {
     char buf[16384];
     while (true) {
         const ssize_t n = ::read(0, buf, sizeof buf);
         if (n > 0) into.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0) return true;
+        else if (n == 0 || errno == EBADF) return true;
         else if (errno != EINTR) return false;
     }
 }

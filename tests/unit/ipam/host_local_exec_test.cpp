@@ -200,4 +200,18 @@ TEST_F(HostLocalExec, VersionListsSupportedVersions) {
     EXPECT_NE(std::find(v.begin(), v.end(), "1.1.0"), v.end());
 }
 
+// stdin is read with read(2), not std::cin: a closed or empty stdin still answers VERSION.
+TEST(HostLocalStdin, VersionWithClosedOrEmptyStdin) {
+    for (const char* redirect : {"<&-", "</dev/null"}) {
+        auto r = netlib::sys::spawn_capture(
+            {"/bin/sh", "-c", std::string("exec \"$0\" ") + redirect, our_host_local()},
+            {"CNI_COMMAND=VERSION", "PATH=/usr/bin:/bin"}, "");
+        ASSERT_TRUE(r) << r.error().msg;
+        EXPECT_EQ(r->exit_status, 0) << redirect << ": " << r->out << r->err;
+        auto j = json::parse(r->out, nullptr, false);
+        ASSERT_TRUE(j.is_object()) << r->out;
+        EXPECT_TRUE(j["supportedVersions"].is_array()) << r->out;
+    }
+}
+
 }  // namespace
