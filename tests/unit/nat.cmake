@@ -3,3 +3,4 @@ netrun_add_gtest(nat_iptables_save_test SOURCES nat/iptables_save_test.cpp LIBS 
 netrun_add_gtest(nat_masq_rules_test SOURCES nat/masq_rules_test.cpp LIBS netlib_nat LABELS unit)
 netrun_add_gtest(nat_masq_factory_test SOURCES nat/masq_factory_test.cpp LIBS netlib_nat LABELS unit)
 netrun_add_gtest(nat_portmap_rules_test SOURCES nat/portmap_rules_test.cpp LIBS netlib_nat LABELS unit)
+netrun_add_gtest(nat_element_record_test SOURCES nat/element_record_test.cpp LIBS netlib_nat LABELS unit)

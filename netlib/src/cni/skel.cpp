@@ -5,9 +5,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <istream>
-#include <iterator>
-#include <ostream>
 
 #include "netlib/cni/result_json.hpp"
 #include "netlib/cni/version.hpp"
@@ -227,19 +224,6 @@ int run_plugin(const Plugin& plugin, const Env& env, std::string input, std::str
     }
     out = std::move(*reply);
     return 0;
-}
-
-int run_plugin(const Plugin& plugin, const Env& env, std::istream& in, std::ostream& out) {
-    std::string input{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) {
-        out << error_json(Error{static_cast<int>(Code::Io), "reading network config from stdin failed", {}},
-                          kLatestVersion);
-        return 1;
-    }
-    std::string reply;
-    const int rc = run_plugin(plugin, env, std::move(input), reply);
-    out << reply;
-    return rc;
 }
 
 namespace {

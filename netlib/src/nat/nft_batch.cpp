@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -64,6 +65,9 @@ class Attrs {
     }
     std::vector<std::uint8_t>& out_;
 };
+
+// nft's userdata TLV has a one-byte length, NUL included.
+constexpr std::size_t kMaxComment = 254;
 
 std::vector<std::uint8_t> comment_udata(std::string_view comment) {
     std::vector<std::uint8_t> u;
@@ -220,7 +224,28 @@ NftRule NftRule::masquerade() {
     return r;
 }
 
+std::optional<std::vector<NftSetElement>> nft_elements(
+    std::span<const std::pair<std::string, std::string>> keys, std::span<const std::string> values,
+    std::string_view comment) {
+    std::vector<NftSetElement> out;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        auto key = nft_encode_data(keys[i].second);
+        if (!key) return std::nullopt;
+        NftSetElement e{.set = keys[i].first, .key = std::move(*key), .comment = std::string(comment)};
+        if (i < values.size() && !values[i].empty()) {
+            auto value = nft_encode_data(values[i]);
+            if (!value) return std::nullopt;
+            e.value = std::move(*value);
+        }
+        out.push_back(std::move(e));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const NftSetElement& a, const NftSetElement& b) { return a.set < b.set; });
+    return out;
+}
+
 void NftBatch::add_chain(std::string_view chain, std::string_view comment) {
+    if (comment.size() > kMaxComment) malformed_ = "comment of chain " + std::string(chain) + " too long";
     std::vector<std::uint8_t> attrs;
     Attrs a(attrs);
     a.put_strz(NFTA_CHAIN_TABLE, table_);
@@ -258,6 +283,8 @@ void NftBatch::elements(NftElementOp op, std::span<const NftSetElement> elems) {
         const auto list = a.nest_start(NFTA_SET_ELEM_LIST_ELEMENTS);
         for (; i < elems.size() && elems[i].set == set; ++i) {
             const auto& e = elems[i];
+            if (e.comment.size() > kMaxComment || e.key.empty())
+                malformed_ = "malformed element of set " + e.set;
             const auto elem = a.nest_start(NFTA_LIST_ELEM);
             put_data(a, NFTA_SET_ELEM_KEY, e.key);
             if (op == NftElementOp::Add) {
@@ -277,6 +304,7 @@ void NftBatch::elements(NftElementOp op, std::span<const NftSetElement> elems) {
 
 Expected<> NftBatch::commit(std::string_view what_) {
     const std::string what = std::string(what_) + " (nftables table inet " + table_ + ")";
+    if (!malformed_.empty()) return fail(Code::Internal, what + ": " + malformed_);
     if (messages_.empty()) return {};
     std::unique_ptr<mnl_socket, int (*)(mnl_socket*)> sock(mnl_socket_open(NETLINK_NETFILTER),
                                                           mnl_socket_close);
@@ -327,9 +355,6 @@ Expected<> NftBatch::commit(std::string_view what_) {
 
 Expected<> nft_apply_elements(NftElementOp op, std::string_view table,
                               std::span<const NftSetElement> elems) {
-    for (const auto& e : elems)
-        if (e.comment.size() > 254 || e.set.empty() || e.key.empty())
-            return fail(Code::Internal, "nftables: malformed element of set " + e.set);
     NftBatch batch{std::string(table)};
     batch.elements(op, elems);
     return batch.commit(op == NftElementOp::Add ? "add elements" : "delete elements");

@@ -1,17 +1,14 @@
 #include "netlib/nat/nft_masq.hpp"
 
-#include <dirent.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <memory>
 
+#include "netlib/nat/element_record.hpp"
 #include "netlib/nat/names.hpp"
 #include "netlib/nat/nft.hpp"
 #include "netlib/nat/nft_batch.hpp"
 #include "netlib/sys/files.hpp"
-#include "netlib/sys/lines.hpp"
 
 namespace netlib::nat {
 
@@ -36,27 +33,13 @@ std::string map_of(const ip::Addr& a) {
     return a.is_v4() ? "src4" : "src6";
 }
 
-// Record: network, id, then "<map>\t<key>" per address.
-std::vector<std::pair<std::string, std::string>> read_keys(const std::string& path,
-                                                           std::string* net = nullptr,
-                                                           std::string* id = nullptr) {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto text = sys::read_file(path);
-    if (!text) return out;
-    const auto lines = sys::split_lines(*text);
-    if (net && !lines.empty()) *net = lines[0];
-    if (id && lines.size() > 1) *id = lines[1];
-    for (std::size_t i = 2; i < lines.size(); ++i) {
-        auto tab = lines[i].find('\t');
-        if (tab != std::string_view::npos)
-            out.emplace_back(lines[i].substr(0, tab), lines[i].substr(tab + 1));
-    }
-    return out;
+std::vector<SetKey> recorded_keys(const std::string& path) {
+    auto r = read_element_record(path);
+    return r ? std::move(r->elems) : std::vector<SetKey>{};
 }
 
 // Removes the container's elements and chain; tolerant of any of them being gone.
-Expected<> remove(Nft& nft, const std::string& chain,
-                  const std::vector<std::pair<std::string, std::string>>& keys,
+Expected<> remove(Nft& nft, const std::string& chain, const std::vector<SetKey>& keys,
                   std::string_view what) {
     std::string script;
     for (const auto& [map, key] : keys)
@@ -103,28 +86,28 @@ Expected<> NftMasq::add(const MasqRequest& req) {
     // is not there) costs an RCU grace period, 8-17 ms here, twice for remove()'s retry.
     if (::access(path.c_str(), F_OK) == 0) {
         auto nft = NETLIB_TRY(Nft::open());
-        NETLIB_TRYV(remove(nft, chain, read_keys(path), what));
+        NETLIB_TRYV(remove(nft, chain, recorded_keys(path), what));
     }
-    std::string record = req.network + "\n" + req.container_id + "\n", elems, rules;
-    for (const auto& n : req.ips) {
-        record += map_of(n.addr) + "\t" + n.addr.str() + "\n";
-        elems += "add element " + kT + " " + map_of(n.addr) + " { " + n.addr.str() + " : jump " +
-                 chain + " }\n";
-        rules += "add rule " + kT + " " + chain + (n.addr.is_v4() ? " ip" : " ip6") + " daddr " +
-                 n.masked().str() + " accept\n";
-    }
-    rules += "add rule " + kT + " " + chain + " ip daddr 224.0.0.0/4 accept\n";
-    rules += "add rule " + kT + " " + chain + " ip6 daddr ff00::/8 accept\n";
-    rules += "add rule " + kT + " " + chain + " masquerade\n";
-    NETLIB_TRYV(sys::write_file_atomic(path, record, 0600));
+    std::vector<SetKey> keys;
+    for (const auto& n : req.ips) keys.emplace_back(map_of(n.addr), n.addr.str());
+    NETLIB_TRYV(sys::write_file_atomic(
+        path, element_record_text(req.network, req.container_id, keys), 0600));
     const std::string comment = "netrun-masq net=" + req.network + " id=" + req.container_id;
     // The table is there (every ADD but the host's first): one direct transaction, no
     // libnftables. Otherwise the fixed part and the container's go in one libnftables run.
     if (auto direct = direct_add(req, chain, comment); direct && direct->commit(what)) return {};
-    const std::string mine = "add chain " + kT + " " + chain + " { comment \"" + comment +
-                             "\"; }\n" + rules + elems;
+    std::string script = "add chain " + kT + " " + chain + " { comment \"" + comment + "\"; }\n";
+    for (const auto& n : req.ips)
+        script += "add rule " + kT + " " + chain + (n.addr.is_v4() ? " ip" : " ip6") + " daddr " +
+                  n.masked().str() + " accept\n";
+    script += "add rule " + kT + " " + chain + " ip daddr 224.0.0.0/4 accept\n";
+    script += "add rule " + kT + " " + chain + " ip6 daddr ff00::/8 accept\n";
+    script += "add rule " + kT + " " + chain + " masquerade\n";
+    for (const auto& n : req.ips)
+        script += "add element " + kT + " " + map_of(n.addr) + " { " + n.addr.str() + " : jump " +
+                  chain + " }\n";
     auto nft = Nft::open();
-    Expected<> r = nft ? nft->run(base_script() + mine, what) : Expected<>(std::unexpected(nft.error()));
+    Expected<> r = nft ? nft->run(base_script() + script, what) : Expected<>(std::unexpected(nft.error()));
     if (!r) ::unlink(path.c_str());
     return r;
 }
@@ -133,20 +116,16 @@ Expected<> NftMasq::del(std::string_view network, std::string_view container_id)
     const std::string chain = chain_of(network, container_id), path = dir_ + "/" + chain;
     if (::access(path.c_str(), F_OK) != 0) return {};
     const std::string what = "remove masquerade of \"" + std::string(container_id) + "\"";
-    const auto keys = read_keys(path);
+    const auto keys = recorded_keys(path);
     // Elements then chain in one direct transaction; if that is refused (something is
     // already gone), libnftables removes what is left piece by piece.
+    auto elems = nft_elements(keys);
     NftBatch direct{std::string(kTableName)};
-    std::vector<NftSetElement> elems;
-    bool encodable = true;
-    for (const auto& [map, key] : keys) {
-        auto bytes = nft_encode_data(key);
-        if (!bytes) encodable = false;
-        else elems.push_back({.set = map, .key = std::move(*bytes)});
+    if (elems) {
+        direct.elements(NftElementOp::Delete, *elems);
+        direct.delete_chain(chain);
     }
-    direct.elements(NftElementOp::Delete, elems);
-    direct.delete_chain(chain);
-    if (!encodable || !direct.commit(what)) {
+    if (!elems || !direct.commit(what)) {
         auto nft = NETLIB_TRY(Nft::open());
         NETLIB_TRYV(remove(nft, chain, keys, what));
     }
@@ -170,18 +149,7 @@ Expected<> NftMasq::check(const MasqRequest& req) {
 }
 
 Expected<> NftMasq::gc(std::string_view network, std::span<const std::string> valid_ids) {
-    sys::sweep_temp_files(dir_);  // records cut short by a crash
-    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir_.c_str()), ::closedir);
-    if (!d) return {};
-    std::vector<std::string> stale;
-    while (auto* e = ::readdir(d.get())) {
-        std::string name = e->d_name, net, id;
-        if (name == "." || name == ".." || sys::is_temp_name(name)) continue;
-        read_keys(dir_ + "/" + name, &net, &id);
-        if (net == network && std::find(valid_ids.begin(), valid_ids.end(), id) == valid_ids.end())
-            stale.push_back(id);
-    }
-    for (const auto& id : stale) NETLIB_TRYV(del(network, id));
+    for (const auto& id : stale_recorded_ids(dir_, network, valid_ids)) NETLIB_TRYV(del(network, id));
     return {};
 }
 

@@ -1,17 +1,15 @@
 #include "netlib/nat/nft_portmap.hpp"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <memory>
 
+#include "netlib/nat/element_record.hpp"
 #include "netlib/nat/iptables_portmap_rules.hpp"
 #include "netlib/nat/nft.hpp"
 #include "netlib/nat/nft_batch.hpp"
 #include "netlib/sys/files.hpp"
-#include "netlib/sys/lines.hpp"
 
 namespace netlib::nat {
 
@@ -75,43 +73,6 @@ std::string delete_line(const std::string& set, const std::string& key) {
     return "delete element " + kT + " " + set + " { " + key + " }\n";
 }
 
-// Record: network, id, then "<set>\t<key>" per element.
-std::optional<std::vector<std::pair<std::string, std::string>>> read_record(
-    const std::string& path) {
-    auto text = sys::read_file(path);
-    if (!text) return std::nullopt;
-    const auto lines = sys::split_lines(*text);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (std::size_t i = 2; i < lines.size(); ++i) {
-        auto tab = lines[i].find('\t');
-        if (tab != std::string_view::npos)
-            out.emplace_back(lines[i].substr(0, tab), lines[i].substr(tab + 1));
-    }
-    return out;
-}
-
-// (set, key[, value]) as raw elements, grouped by set; nullopt if a key is not one the
-// encoder knows (then libnftables writes it).
-std::optional<std::vector<NftSetElement>> raw_elements(
-    std::span<const std::pair<std::string, std::string>> keys, std::span<const std::string> values,
-    const std::string& comment) {
-    std::vector<NftSetElement> out;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        auto key = nft_encode_data(keys[i].second);
-        if (!key) return std::nullopt;
-        NftSetElement e{.set = keys[i].first, .key = std::move(*key), .comment = comment};
-        if (i < values.size() && !values[i].empty()) {
-            auto value = nft_encode_data(values[i]);
-            if (!value) return std::nullopt;
-            e.value = std::move(*value);
-        }
-        out.push_back(std::move(e));
-    }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const NftSetElement& a, const NftSetElement& b) { return a.set < b.set; });
-    return out;
-}
-
 Expected<> delete_recorded(Nft& nft, const std::vector<std::pair<std::string, std::string>>& elems,
                            std::string_view what) {
     if (elems.empty()) return {};
@@ -165,29 +126,27 @@ Expected<> NftPortmap::add(const PortmapRequest& req) {
     const std::string what = "publish ports of container \"" + req.container_id + "\" (nftables)";
     NETLIB_TRYV(sys::mkdir_p(dir_, 0700));
     const std::string path = record_path(req.network, req.container_id);
-    auto old = read_record(path);
     // Old elements go first (re-ADD replaces), outside the main transaction because one of
     // them may be missing; a failure below leaves no element of this container at all.
-    if (old && !old->empty()) {
+    if (auto old = read_element_record(path); old && !old->elems.empty()) {
         auto nft = NETLIB_TRY(Nft::open());
-        NETLIB_TRYV(delete_recorded(nft, *old, what));
+        NETLIB_TRYV(delete_recorded(nft, old->elems, what));
     }
     const auto elems = nft_portmap_elements(req);
-    std::string record = req.network + "\n" + req.container_id + "\n";
-    std::vector<std::pair<std::string, std::string>> keys;
+    std::vector<SetKey> keys;
     std::vector<std::string> values;
     for (const auto& e : elems) {
-        record += e.set + "\t" + e.key + "\n";
         keys.emplace_back(e.set, e.key);
         values.push_back(e.value);
     }
     // Recorded before the transaction: a crash after it leaves elements DEL can find.
-    NETLIB_TRYV(sys::write_file_atomic(path, record, 0600));
+    NETLIB_TRYV(sys::write_file_atomic(
+        path, element_record_text(req.network, req.container_id, keys), 0600));
     const std::string tag = owner_tag(req.network, req.container_id);
     // A new container on a set-up host: its elements alone, written directly (no
     // libnftables). Elements alone also because rewriting the base chains makes the kernel
     // wait for an RCU grace period (~10 ms here).
-    if (auto raw = raw_elements(keys, values, tag);
+    if (auto raw = nft_elements(keys, values, tag);
         raw && nft_apply_elements(NftElementOp::Add, kTableName, *raw))
         return {};
     // Otherwise (first ADD, table or a set removed by hand) the fixed part and the elements
@@ -205,16 +164,16 @@ Expected<> NftPortmap::add(const PortmapRequest& req) {
 
 Expected<> NftPortmap::del(std::string_view network, std::string_view container_id) {
     const std::string path = record_path(network, container_id);
-    auto elems = read_record(path);
-    if (!elems) return {};
+    auto record = read_element_record(path);
+    if (!record) return {};
     // All recorded elements in one direct transaction; if that is refused (one of them is
     // gone: a crash between record and transaction, or removed by hand), libnftables
     // deletes them one by one.
-    auto raw = raw_elements(*elems, {}, "");
+    auto raw = nft_elements(record->elems);
     if (!raw || !nft_apply_elements(NftElementOp::Delete, kTableName, *raw)) {
         auto nft = NETLIB_TRY(Nft::open());
         NETLIB_TRYV(delete_recorded(
-            nft, *elems, "remove ports of container \"" + std::string(container_id) + "\" (nftables)"));
+            nft, record->elems, "remove ports of container \"" + std::string(container_id) + "\" (nftables)"));
     }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return fail_errno(Code::Io, "remove nftables port record " + path, errno);
@@ -236,22 +195,7 @@ Expected<> NftPortmap::check(const PortmapRequest& req) {
 }
 
 Expected<> NftPortmap::gc(std::string_view network, std::span<const std::string> valid_ids) {
-    sys::sweep_temp_files(dir_);  // records cut short by a crash
-    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir_.c_str()), ::closedir);
-    if (!d) return {};
-    std::vector<std::string> stale;
-    while (auto* e = ::readdir(d.get())) {
-        std::string name = e->d_name;
-        if (name == "." || name == ".." || sys::is_temp_name(name)) continue;
-        auto text = sys::read_file(dir_ + "/" + name);
-        if (!text) continue;
-        const auto lines = sys::split_lines(*text);
-        if (lines.size() < 2 || lines[0] != network) continue;
-        const std::string id(lines[1]);
-        if (std::find(valid_ids.begin(), valid_ids.end(), id) == valid_ids.end())
-            stale.push_back(id);
-    }
-    for (const auto& id : stale) NETLIB_TRYV(del(network, id));
+    for (const auto& id : stale_recorded_ids(dir_, network, valid_ids)) NETLIB_TRYV(del(network, id));
     return {};
 }
 

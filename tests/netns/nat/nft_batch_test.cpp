@@ -82,6 +82,10 @@ TEST_F(NftBatchTable, ARefusedBatchChangesNothing) {
     EXPECT_FALSE(nft_apply_elements(NftElementOp::Add, "nse_test",
                                     std::vector{elem("m", "tcp . 8080", "10.1.0.9 . 80", "")}));
     EXPECT_NE(listing("map").find("10.1.0.2 . 80"), std::string::npos) << listing("map");
+    // A comment longer than nft's userdata holds: nothing is sent.
+    EXPECT_FALSE(nft_apply_elements(NftElementOp::Add, "nse_test",
+                                    std::vector{elem("m", "udp . 7", "10.1.0.2 . 80", std::string(255, 'c'))}));
+    EXPECT_EQ(listing("map").find("udp . 7"), std::string::npos) << listing("map");
     // No table at all.
     EXPECT_FALSE(nft_apply_elements(NftElementOp::Add, "nse_no_such_table",
                                     std::vector{elem("m", "tcp . 1", "10.1.0.2 . 80", "")}));

@@ -4,7 +4,6 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 using namespace netlib;
 using nlohmann::json;
@@ -46,16 +45,15 @@ struct Outcome {
 };
 
 Outcome run(const Invocation& inv, const cni::Plugin& p = fake_plugin()) {
-    std::istringstream in(inv.stdin_text);
-    std::ostringstream out;
+    std::string out;
     int rc = cni::run_plugin(
         p,
         [&](const char* n) -> const char* {
             auto it = inv.env.find(n);
             return it == inv.env.end() ? nullptr : it->second.c_str();
         },
-        in, out);
-    auto j = out.str().empty() ? json() : json::parse(out.str());
+        inv.stdin_text, out);
+    auto j = out.empty() ? json() : json::parse(out);
     return {rc, j};
 }
 

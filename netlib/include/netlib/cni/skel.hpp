@@ -2,7 +2,6 @@
 // Plugin side of the CNI protocol: environment + stdin -> validated Request -> the plugin's
 // handler -> Result JSON (converted to the config's version) or error JSON on stdout.
 #include <functional>
-#include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -72,8 +71,6 @@ std::string error_json(const Error& e, std::string_view version);
 // JSON. Returns the process exit status (0 ok, 1 error). No iostreams: a plugin process
 // that never builds a stream skips the C++ locale set-up (~0.2 ms of every exec here).
 int run_plugin(const Plugin& plugin, const Env& env, std::string input, std::string& out);
-// The same over streams (tests).
-int run_plugin(const Plugin& plugin, const Env& env, std::istream& in, std::ostream& out);
 
 // main() of every plugin executable: real environment, stdin, stdout.
 int plugin_main(const Plugin& plugin);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,12 @@ struct NftSetElement {
     std::string comment;              // empty: none
 };
 
+// Elements from (set, key) texts as nft writes them, with values[i] (if any) as the data of
+// the i-th; grouped by set. nullopt when a key or value is not one nft_encode_data knows.
+std::optional<std::vector<NftSetElement>> nft_elements(
+    std::span<const std::pair<std::string, std::string>> keys, std::span<const std::string> values = {},
+    std::string_view comment = {});
+
 // A rule as nft would encode it (inet family tables).
 struct NftRule {
     std::vector<std::uint8_t> exprs;  // NFTA_RULE_EXPRESSIONS payload
@@ -44,6 +51,8 @@ enum class NftElementOp { Add, Delete };
 // The messages of one transaction, in order, on table `table` of family inet. commit()
 // applies all or none: errors carry the kernel's errno (ENOENT: table, set or chain
 // missing; EEXIST: another value under an existing key), and leave everything as it was.
+// A comment too long for nft's userdata (over 254 bytes) makes commit() fail without
+// sending anything, so callers fall back to libnftables as for any refusal.
 class NftBatch {
   public:
     explicit NftBatch(std::string table) : table_(std::move(table)) {}
@@ -63,6 +72,7 @@ class NftBatch {
     };
     std::string table_;
     std::vector<Message> messages_;
+    std::string malformed_;  // why commit() must not send, if anything is
 };
 
 // Shorthand: one transaction of element adds or deletes.
