@@ -32,12 +32,14 @@ bool any_state(const std::string& id) {
            s.find("id=" + id + "\"") != std::string::npos;
 }
 
+// Counted in-process: a fixed file under /tmp (shared with any other test run on the host)
+// made two concurrent runs read each other's counts.
 int records(const std::string& sub) {
+    std::error_code ec;
     int n = 0;
-    std::string cmd =
-        "ls -A /var/lib/cni/netrun-portmap/" + sub + " 2>/dev/null | wc -l > /tmp/pm-records";
-    testcni::sh(cmd);
-    std::ifstream("/tmp/pm-records") >> n;
+    for (auto it = std::filesystem::directory_iterator("/var/lib/cni/netrun-portmap/" + sub, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+        ++n;
     return n;
 }
 
@@ -82,7 +84,8 @@ TEST_P(Stress, FiftyParallelAddsThenFiftyParallelDels) {
 // Starts portmap ADD and SIGKILLs it after delay_us (it may have finished by then).
 void add_and_kill(const pmtest::Topology& topo, const std::string& id, const json& maps,
                   int delay_us, const std::string& path_prefix = "") {
-    const std::string conf = "/tmp/pm-crash.json";
+    // /run is this test process's own tmpfs (netns_main); /tmp is shared with other runs.
+    const std::string conf = "/run/pm-crash.json";
     std::ofstream(conf) << topo.portmap_conf(id, maps).dump();
     const std::string env = "CNI_COMMAND=ADD CNI_CONTAINERID=" + id + " CNI_NETNS=/run/netns/pm-" +
                             id + " CNI_IFNAME=eth0 CNI_PATH=" + testcni::plugin_dir() +
@@ -141,7 +144,7 @@ TEST(StressIptables, SigkillWhileIptablesRestoreRunsThenDelRemovesWhatItWrote) {
     topo.attach("k1");
     // The shared chains in place: k1's ADD is then the single restore of a new container.
     ASSERT_TRUE(topo.portmap("ADD", "k0", json::array({mapping(30000, 80)})).ok());
-    const std::string slow = "/tmp/pm-slow-restore";
+    const std::string slow = "/run/pm-slow-restore";
     testcni::sh("mkdir -p " + slow);
     for (const char* tool : {"iptables-restore", "ip6tables-restore"}) {
         std::ofstream(slow + "/" + tool)
