@@ -9,10 +9,12 @@ tree=${1:?usage: build_initramfs.sh KERNEL_TREE OUT}; out=${2:?}
 here=$(cd "$(dirname "$0")" && pwd)
 moddir=$(ls -d "$tree"/lib/modules/*)
 # virtio/9p: the host filesystem; overlay: writable root; the rest: what tests create
+# (sctp and the NAT modules after it: portmap's SCTP mappings with both backends)
 # (crc32c_generic: libcrc32c's soft dependency, which .modinfo does not list as depends=).
 wanted=(crc32c_generic virtio_pci 9pnet_virtio 9p overlay veth bridge 8021q ipvlan macvlan dummy tun
         nf_tables nft_chain_nat nft_masq nft_compat nf_nat iptable_nat iptable_filter
-        xt_MASQUERADE xt_comment xt_addrtype xt_conntrack xt_mark br_netfilter)
+        xt_MASQUERADE xt_comment xt_addrtype xt_conntrack xt_mark br_netfilter
+        sctp nft_nat nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 xt_nat xt_sctp xt_multiport)
 busybox=$(command -v busybox) || { echo "vm: busybox-static is not installed (scripts/setup.sh)" >&2; exit 1; }
 ! LC_ALL=C grep -aq '/ld-linux' "$busybox" || { echo "vm: $busybox is not static (install busybox-static)" >&2; exit 1; }
 

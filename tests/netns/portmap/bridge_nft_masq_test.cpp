@@ -39,7 +39,7 @@ TEST(BridgeNftMasq, MasqueradesToOtherHostsAndDelRemovesEverything) {
         .plugin = "bridge", .command = "ADD", .container_id = "mq1", .netns = "/run/netns/mq-c1"};
     auto r = testcni::run(add, conf());
     ASSERT_TRUE(r.ok()) << r.out << r.err;
-    pmtest::Server srv(topo.outside(), AF_INET, false, 7000, "outside");
+    pmtest::Server srv(topo.outside(), AF_INET, pmtest::Proto::Tcp, 7000, "outside");
     EXPECT_EQ(pmtest::tcp_ask("/run/netns/mq-c1", "192.168.77.2", 7000), "outside");
     auto rules = ruleset();
     EXPECT_NE(rules.find("netrun-masq net=mqnet id=mq1"), std::string::npos) << rules;

@@ -10,6 +10,7 @@
 #include "topology.hpp"
 
 using nlohmann::json;
+using pmtest::Proto;
 using pmtest::Server;
 using pmtest::tcp_ask;
 using pmtest::udp_ask;
@@ -45,8 +46,8 @@ TEST_P(Paths, Ipv4EveryPathTcpAndUdp) {
     pmtest::Topology topo(GetParam());
     const auto& c1 = topo.attach("c1");
     const auto& c2 = topo.attach("c2");
-    Server tcp(c1.netns, AF_INET, false, 80, "c1-tcp");
-    Server udp(c1.netns, AF_INET, true, 53, "c1-udp");
+    Server tcp(c1.netns, AF_INET, Proto::Tcp, 80, "c1-tcp");
+    Server udp(c1.netns, AF_INET, Proto::Udp, 53, "c1-udp");
     auto r = topo.portmap("ADD", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     EXPECT_EQ(r.json["ips"], c1.result["ips"]) << "portmap must pass prevResult through";
@@ -78,8 +79,8 @@ TEST_P(Paths, Ipv6EveryPathButLocalhost) {
     pmtest::Topology topo(GetParam());
     const auto& c1 = topo.attach("c1");
     const auto& c2 = topo.attach("c2");
-    Server tcp(c1.netns, AF_INET6, false, 80, "c1-tcp6");
-    Server udp(c1.netns, AF_INET6, true, 53, "c1-udp6");
+    Server tcp(c1.netns, AF_INET6, Proto::Tcp, 80, "c1-tcp6");
+    Server udp(c1.netns, AF_INET6, Proto::Udp, 53, "c1-udp6");
     auto r = topo.portmap("ADD", "c1", json::array({mapping(8080, 80), mapping(5353, 53, "udp")}));
     ASSERT_TRUE(r.ok()) << r.out << r.err;
     // The bridge's IPv6 gateway address is usable once DAD is over.
@@ -101,7 +102,7 @@ TEST_P(Paths, HostIpRestrictsTheBindingAndWrongFamilyIsSkipped) {
     pmtest::Topology topo(GetParam());
     testcni::sh("ip addr add 192.168.78.1/24 dev pm-vout");
     const auto& c1 = topo.attach("c1");
-    Server tcp(c1.netns, AF_INET, false, 80, "c1");
+    Server tcp(c1.netns, AF_INET, Proto::Tcp, 80, "c1");
     auto r = topo.portmap("ADD", "c1",
                           json::array({mapping(8080, 80, "tcp", pmtest::kHostV4),
                                        mapping(8090, 80, "tcp", "fd99::1")}));
@@ -172,8 +173,8 @@ TEST_P(Paths, SharedRulesRemovedByHandComeBackOnTheNextAdd) {
     const auto& c2 = topo.attach("c2");
     const auto& c3 = topo.attach("c3");
     topo.attach("c4");
-    Server tcp2(c2.netns, AF_INET, false, 80, "c2");
-    Server tcp3(c3.netns, AF_INET, false, 80, "c3");
+    Server tcp2(c2.netns, AF_INET, Proto::Tcp, 80, "c2");
+    Server tcp3(c3.netns, AF_INET, Proto::Tcp, 80, "c3");
     ASSERT_TRUE(topo.portmap("ADD", "c1", json::array({mapping(8080, 80)})).ok());
     const std::string jump = "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT";
     const std::string guard = "-A PREROUTING -j CNI-HOSTPORT-LOCALGUARD";
@@ -259,7 +260,7 @@ int conntrack_entries(int port) {
 TEST_P(Paths, UdpConntrackFlushedOnAddAndDel) {
     pmtest::Topology topo(GetParam());
     const auto& c1 = topo.attach("c1");
-    Server udp(c1.netns, AF_INET, true, 53, "c1-udp");
+    Server udp(c1.netns, AF_INET, Proto::Udp, 53, "c1-udp");
     // A flow to the port before it is published (conntrack on, as on any host with NAT):
     // its entry would keep later datagrams from being DNATed until it times out.
     testcni::sh(

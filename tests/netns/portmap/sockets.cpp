@@ -10,23 +10,28 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "netrun_test/kernel_feature.hpp"
+
 namespace pmtest {
 
 namespace {
 
 constexpr int kTimeoutMs = 1500;
 
-int socket_in(const std::string& netns, int family, int type) {
+int socket_in(const std::string& netns, int family, Proto proto, int flags = 0) {
+    const int type = (proto == Proto::Udp ? SOCK_DGRAM : SOCK_STREAM) | flags;
+    const int protocol = proto == Proto::Sctp ? IPPROTO_SCTP : 0;
     int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     int target = netns.empty() ? -1 : ::open(netns.c_str(), O_RDONLY | O_CLOEXEC);
     if (self < 0 || (!netns.empty() && target < 0)) throw std::runtime_error("open netns " + netns);
     if (target >= 0 && ::setns(target, CLONE_NEWNET) != 0)
         throw std::runtime_error("setns " + netns);
-    int fd = ::socket(family, type | SOCK_CLOEXEC, 0);
+    int fd = ::socket(family, type | SOCK_CLOEXEC, protocol);
+    const int err = errno;
     if (target >= 0 && ::setns(self, CLONE_NEWNET) != 0) std::abort();
     ::close(self);
     if (target >= 0) ::close(target);
-    if (fd < 0) throw std::runtime_error("socket");
+    if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(err));
     return fd;
 }
 
@@ -54,10 +59,11 @@ sockaddr_storage make_addr(const std::string& addr, int port, socklen_t& len) {
 }
 
 std::optional<std::string> ask(const std::string& netns, const std::string& addr, int port,
-                               bool udp) {
+                               Proto proto) {
+    const bool udp = proto == Proto::Udp;
     socklen_t len = 0;
     auto ss = make_addr(addr, port, len);
-    int fd = socket_in(netns, ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK);
+    int fd = socket_in(netns, ss.ss_family, proto, SOCK_NONBLOCK);
     std::optional<std::string> out;
     int r = ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
     if (r == 0 || errno == EINPROGRESS) {
@@ -78,9 +84,10 @@ std::optional<std::string> ask(const std::string& netns, const std::string& addr
 
 }  // namespace
 
-Server::Server(const std::string& netns, int family, bool udp, int port, std::string reply)
-    : udp_(udp), reply_(std::move(reply)) {
-    fd_ = socket_in(netns, family, udp ? SOCK_DGRAM : SOCK_STREAM);
+Server::Server(const std::string& netns, int family, Proto proto, int port, std::string reply)
+    : proto_(proto), reply_(std::move(reply)) {
+    const bool udp = proto == Proto::Udp;
+    fd_ = socket_in(netns, family, proto);
     int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     socklen_t len = 0;
@@ -101,7 +108,7 @@ void Server::serve() {
     while (!stop_) {
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, 50) != 1) continue;
-        if (udp_) {
+        if (proto_ == Proto::Udp) {
             char buf[64];
             sockaddr_storage from{};
             socklen_t fl = sizeof from;
@@ -118,11 +125,25 @@ void Server::serve() {
 }
 
 std::optional<std::string> tcp_ask(const std::string& netns, const std::string& addr, int port) {
-    return ask(netns, addr, port, false);
+    return ask(netns, addr, port, Proto::Tcp);
 }
 
 std::optional<std::string> udp_ask(const std::string& netns, const std::string& addr, int port) {
-    return ask(netns, addr, port, true);
+    return ask(netns, addr, port, Proto::Udp);
+}
+
+std::optional<std::string> sctp_ask(const std::string& netns, const std::string& addr, int port) {
+    return ask(netns, addr, port, Proto::Sctp);
+}
+
+std::string missing_sctp() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP);
+    const int err = errno;
+    if (fd >= 0) {
+        ::close(fd);
+        return {};
+    }
+    return netrun_test::missing_feature_reason("SCTP sockets (CONFIG_IP_SCTP)", err);
 }
 
 }  // namespace pmtest

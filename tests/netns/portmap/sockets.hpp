@@ -1,5 +1,5 @@
 #pragma once
-// In-process TCP/UDP endpoints inside a given netns: a socket belongs to the netns it was
+// In-process TCP/UDP/SCTP endpoints inside a given netns: a socket belongs to the netns it was
 // created in, so the test creates it there (setns on this thread only, then back) and uses
 // it from anywhere. No listener process to start, reap or race with.
 #include <atomic>
@@ -9,10 +9,14 @@
 
 namespace pmtest {
 
-// Replies `reply` to every TCP connection (then closes) or UDP datagram on [::]/0.0.0.0:port.
+// SCTP is used one-to-one style (SOCK_STREAM), so it is served and asked like TCP.
+enum class Proto { Tcp, Udp, Sctp };
+
+// Replies `reply` to every TCP/SCTP connection (then closes) or UDP datagram on
+// [::]/0.0.0.0:port.
 class Server {
   public:
-    Server(const std::string& netns, int family, bool udp, int port, std::string reply);
+    Server(const std::string& netns, int family, Proto proto, int port, std::string reply);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -20,7 +24,7 @@ class Server {
   private:
     void serve();
     int fd_ = -1;
-    bool udp_;
+    Proto proto_;
     std::string reply_;
     std::atomic<bool> stop_{false};
     std::thread thread_;
@@ -30,5 +34,9 @@ class Server {
 // refusal.
 std::optional<std::string> tcp_ask(const std::string& netns, const std::string& addr, int port);
 std::optional<std::string> udp_ask(const std::string& netns, const std::string& addr, int port);
+std::optional<std::string> sctp_ask(const std::string& netns, const std::string& addr, int port);
+
+// Empty when this kernel has SCTP sockets; else why not (the VM tier's kernel has them).
+std::string missing_sctp();
 
 }  // namespace pmtest

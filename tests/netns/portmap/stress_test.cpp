@@ -50,7 +50,8 @@ TEST_P(Stress, FiftyParallelAddsThenFiftyParallelDels) {
     std::vector<std::unique_ptr<pmtest::Server>> servers;
     for (int i = 0; i < kContainers; ++i) {
         const auto& c = topo.attach("p" + std::to_string(i));
-        servers.push_back(std::make_unique<pmtest::Server>(c.netns, AF_INET, false, 80, c.id));
+        servers.push_back(
+            std::make_unique<pmtest::Server>(c.netns, AF_INET, pmtest::Proto::Tcp, 80, c.id));
     }
     std::atomic<int> failures{0};
     std::vector<std::string> errors(kContainers);
