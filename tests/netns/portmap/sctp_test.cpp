@@ -10,8 +10,8 @@
 
 using nlohmann::json;
 using pmtest::Proto;
-using pmtest::Server;
 using pmtest::sctp_ask;
+using pmtest::Server;
 using pmtest::tcp_ask;
 
 namespace {
