@@ -65,6 +65,9 @@ inline void enter_sandbox() {
     ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
     ::mount("tmpfs", "/run", "tmpfs", 0, nullptr);
     ::mkdir("/run/netns", 0755);
+    // Leases, port records and locks the plugins write stay out of the host's /var/lib/cni.
+    ::mkdir("/var/lib/cni", 0755);
+    ::mount("tmpfs", "/var/lib/cni", "tmpfs", 0, nullptr);
 }
 
 // Setup steps: a failure ends the benchmark (its figures would mean nothing).

@@ -172,9 +172,6 @@ int main(int argc, char** argv) {
     std::string self = argv[0];
     const std::string floor_bin = self.substr(0, self.rfind('/') + 1) + "bench_iptables_floor";
     enter_sandbox();
-    std::system(
-        "mount -t tmpfs tmpfs /var/lib/cni 2>/dev/null || (mkdir -p /var/lib/cni && mount -t tmpfs "
-        "tmpfs /var/lib/cni)");
     std::system("ip link add bpmf type bridge && ip link set lo up");
     chained(iterations, ours, floor_bin);
     scaling(iterations, ours, "nftables");

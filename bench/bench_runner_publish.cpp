@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     const int iterations = argc > 1 ? std::atoi(argv[1]) : 20;
     const std::string netrun = argc > 2 ? argv[2] : "build/bin/netrun";
     enter_sandbox();
-    sh("ip link set lo up && mkdir -p /var/lib/cni && mount -t tmpfs cni /var/lib/cni && "
+    sh("ip link set lo up && "
        "mount -t tmpfs cgroup_root /sys/fs/cgroup && "
        "for c in memory cpu cpuacct cpuset pids devices freezer blkio; do mkdir -p "
        "/sys/fs/cgroup/$c && "

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,8 +23,11 @@ int enter_private_namespaces() {
         std::fprintf(stderr, "unshare(CLONE_NEWNET|CLONE_NEWNS): %s\n", std::strerror(errno));
         return 1;
     }
+    // The backends keep locks and records under /var/lib/cni: those stay private too.
+    ::mkdir("/var/lib/cni", 0755);
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-        ::mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") != 0) {
+        ::mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") != 0 ||
+        ::mount("tmpfs", "/var/lib/cni", "tmpfs", 0, "mode=0755") != 0) {
         std::fprintf(stderr, "private mounts: %s\n", std::strerror(errno));
         return 1;
     }
