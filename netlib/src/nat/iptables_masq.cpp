@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::string_view kTable = "nat";
 
+std::string lock_path(char stripe) {
+    return std::string(kMasqLockDir) + "/lock." + stripe;
+}
+
 bool has_family(const MasqRequest& req, ip::Family f) {
     return std::any_of(req.ips.begin(), req.ips.end(),
                        [f](const ip::Net& n) { return n.family() == f; });
@@ -42,6 +46,21 @@ Expected<> for_each_family(const std::vector<ip::Family>& fams, Op op) {
 
 }  // namespace
 
+Expected<sys::FileLock> IptablesMasq::lock_container(std::string_view chain,
+                                                     sys::FileLock::Children children) {
+    NETLIB_TRYV(sys::mkdir_p(std::string(kMasqLockDir), 0700));
+    // The chain name ends in hex digits of a hash of (network, container ID).
+    return sys::FileLock::acquire(lock_path(chain.back()), children);
+}
+
+Expected<std::vector<sys::FileLock>> IptablesMasq::lock_all() {
+    NETLIB_TRYV(sys::mkdir_p(std::string(kMasqLockDir), 0700));
+    std::vector<sys::FileLock> locks;
+    for (char c : std::string_view("0123456789abcdef"))
+        locks.push_back(NETLIB_TRY(sys::FileLock::acquire(lock_path(c))));
+    return locks;
+}
+
 std::vector<ip::Family> IptablesMasq::families_present() const {
     std::vector<ip::Family> out;
     if (ipt_.available(ip::Family::V4)) out.push_back(ip::Family::V4);
@@ -61,8 +80,12 @@ class IptablesMasq::PendingAdd final : public PendingMasqAdd {
     PendingAdd(IptablesMasq& b, MasqRequest req) : b_(b), req_(std::move(req)) {}
 
     // A new container in one restore per family, without the save that grows with the
-    // table; both families' tools run at once.
+    // table; both families' tools run at once, holding the container's lock.
     Expected<> start() {
+        auto lock = lock_container(masq_chain_name(req_.network, req_.container_id),
+                                   sys::FileLock::Children::Hold);
+        if (!lock) return std::unexpected(with_context(lock.error(), context()));
+        lock_.emplace(std::move(*lock));
         for (auto f : {ip::Family::V4, ip::Family::V6}) {
             if (!has_family(req_, f)) continue;
             auto r = b_.ipt_.start_restore(f, masq_new_container_add_batch(req_, f));
@@ -99,6 +122,7 @@ class IptablesMasq::PendingAdd final : public PendingMasqAdd {
 
     IptablesMasq& b_;
     MasqRequest req_;
+    std::optional<sys::FileLock> lock_;  // declared before runs_: released after they end
     std::vector<std::pair<ip::Family, PendingRestore>> runs_;
 };
 
@@ -124,6 +148,10 @@ Expected<> IptablesMasq::add(const MasqRequest& req) {
 
 Expected<> IptablesMasq::del(std::string_view network, std::string_view container_id) {
     const std::string chain = masq_chain_name(network, container_id);
+    auto lock = lock_container(chain, sys::FileLock::Children::Exclude);
+    if (!lock)
+        return std::unexpected(
+            with_context(lock.error(), "remove masquerade for " + describe(network, container_id)));
     auto r =
         for_each_family(families_present(), [&](ip::Family f) { return del_family(chain, f); });
     if (!r)
@@ -134,6 +162,10 @@ Expected<> IptablesMasq::del(std::string_view network, std::string_view containe
 
 Expected<> IptablesMasq::del_known(const MasqRequest& req) {
     const std::string chain = masq_chain_name(req.network, req.container_id);
+    auto lock = lock_container(chain, sys::FileLock::Children::Exclude);
+    if (!lock)
+        return std::unexpected(with_context(
+            lock.error(), "remove masquerade for " + describe(req.network, req.container_id)));
     std::vector<ip::Family> todo;
     for (auto f : families_present())
         if (has_family(req, f)) todo.push_back(f);
@@ -158,6 +190,11 @@ Expected<> IptablesMasq::check(const MasqRequest& req) {
 }
 
 Expected<> IptablesMasq::gc(std::string_view network, std::span<const std::string> valid_ids) {
+    auto locks = lock_all();
+    if (!locks)
+        return std::unexpected(
+            with_context(locks.error(),
+                         "garbage-collect masquerade of network \"" + std::string(network) + "\""));
     auto r = for_each_family(families_present(), [&](ip::Family f) -> Expected<> {
         auto text = NETLIB_TRY(ipt_.save(f, kTable));
         auto current = NETLIB_TRY(parse_iptables_save(text, kTable));

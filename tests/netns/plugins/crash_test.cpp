@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 
 #include "cni_call.hpp"
 #include "netlib/sys/spawn.hpp"
@@ -31,9 +32,8 @@ std::vector<std::string> env() {
             "CNI_PATH=" + testcni::plugin_dir(), "PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
 }
 
-// Runs ADD traced; kills it at syscall entry number `kill_at` (0 = never). Returns the number
-// of syscall entries seen.
-int run_traced_add(int kill_at) {
+// Starts bridge ADD with environment `e`; traced: it stops before exec for ptrace.
+pid_t spawn_add(std::vector<std::string> e, bool traced) {
     std::string input = conf().dump();
     int in[2];
     if (::pipe(in) != 0) return -1;
@@ -44,9 +44,10 @@ int run_traced_add(int kill_at) {
         ::close(in[1]);
         int devnull = ::open("/dev/null", O_WRONLY);
         ::dup2(devnull, 1);
-        ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
-        ::raise(SIGSTOP);
-        auto e = env();
+        if (traced) {
+            ::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+            ::raise(SIGSTOP);
+        }
         std::vector<char*> envp;
         for (auto& s : e) envp.push_back(s.data());
         envp.push_back(nullptr);
@@ -58,6 +59,14 @@ int run_traced_add(int kill_at) {
     ::close(in[0]);
     (void)!::write(in[1], input.data(), input.size());  // fits in the pipe buffer
     ::close(in[1]);
+    return pid;
+}
+
+// Runs ADD traced; kills it at syscall entry number `kill_at` (0 = never). Returns the number
+// of syscall entries seen.
+int run_traced_add(int kill_at) {
+    pid_t pid = spawn_add(env(), true);
+    if (pid < 0) return -1;
     int status = 0;
     ::waitpid(pid, &status, 0);
     ::ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
@@ -148,4 +157,38 @@ TEST_F(Crash, KillDuringAddThenNetnsGoneThenGc) {
         EXPECT_TRUE(r.ok()) << r.out;
         expect_clean("kill at syscall " + std::to_string(k) + ", netns deleted, GC");
     }
+}
+
+// The kill lands while bridge waits for its masquerade iptables-restore (slowed down
+// here), which goes on and writes the rules after bridge is gone. The runtime's DEL comes
+// at once, without reaping anything first; it must wait for that restore (bridge passed
+// it the container's lock) and then remove what it wrote.
+TEST_F(Crash, KillWhileMasqueradeRestoreRunsThenDelRemovesIt) {
+    sh("ip netns add crash");
+    const std::string slow = "/run/crash-slow-restore";
+    sh("mkdir -p " + slow);
+    for (const char* tool : {"iptables-restore", "ip6tables-restore"}) {
+        std::ofstream(slow + "/" + tool)
+            << "#!/bin/sh\nsleep 0.5\nexec /usr/sbin/" << tool << " \"$@\"\n";
+        sh("chmod +x " + slow + "/" + tool);
+    }
+    auto e = env();
+    for (auto& v : e)
+        if (v.starts_with("PATH=")) v = "PATH=" + slow + ":/usr/sbin:/usr/bin:/sbin:/bin";
+    const pid_t add = spawn_add(e, false);
+    ASSERT_GT(add, 0);
+    ::usleep(250000);  // bridge is done with its own work and waits for the slow restore
+    ::kill(add, SIGKILL);
+    int st = 0;
+    ::waitpid(add, &st, 0);
+    Call del{.plugin = "bridge", .command = "DEL", .container_id = "crash1", .netns = "/run/netns/crash"};
+    auto r = testcni::run(del, conf());
+    EXPECT_TRUE(r.ok()) << r.out;
+    ::usleep(600000);  // past the point where the orphaned restore would have written
+    expect_clean("kill while the masquerade restore runs, then DEL");
+    int status = 0;
+    while (::waitpid(-1, &status, WNOHANG) > 0) {
+    }
+    sh("rm -rf " + slow);
+    sh("ip netns del crash");
 }

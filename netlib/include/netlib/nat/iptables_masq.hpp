@@ -4,8 +4,12 @@
 // addresses; DEL and GC look at both unless told the container's families.
 #include "netlib/nat/iptables_exec.hpp"
 #include "netlib/nat/masq.hpp"
+#include "netlib/sys/files.hpp"
 
 namespace netlib::nat {
+
+// Where the per-container locks between an ADD's iptables-restore and a later DEL live.
+inline constexpr std::string_view kMasqLockDir = "/var/lib/cni/netrun-masq";
 
 class IptablesMasq final : public MasqBackend {
   public:
@@ -28,6 +32,14 @@ class IptablesMasq final : public MasqBackend {
 
   private:
     class PendingAdd;
+    // An ADD's iptables-restore can outlive a SIGKILLed plugin and write after the runtime's
+    // DEL has looked. ADD passes this lock to its tools, so the DEL (or GC) of the same
+    // container waits for them. One of 16 stripes, picked by the container's chain, so
+    // parallel ADDs of different containers rarely wait for each other.
+    static Expected<sys::FileLock> lock_container(std::string_view chain,
+                                                  sys::FileLock::Children children);
+    // GC: every stripe, in order (ADD and DEL take one, so this cannot deadlock).
+    static Expected<std::vector<sys::FileLock>> lock_all();
     // The read-then-write ADD of one family (any earlier rules of the container replaced).
     Expected<> add_family_reading(const MasqRequest& req, ip::Family f);
     Expected<> del_family(std::string_view chain, ip::Family f);
