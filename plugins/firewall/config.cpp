@@ -1,6 +1,10 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <string_view>
+#include <utility>
 
 #include "netlib/cni/config_fields.hpp"
 
@@ -42,16 +46,18 @@ Expected<Config> parse_config(const netlib::cni::Request& req) {
         return fail(Code::InvalidConfig,
                     "invalid \"iptablesAdminChainName\" \"" + c.admin_chain +
                         "\" (1-28 characters of A-Z a-z 0-9 - _ ., not CNI-FORWARD)");
-    auto policy = NETLIB_TRY(netlib::cni::get_string(cfg, "ingressPolicy", "open"));
-    if (policy == "open" || policy.empty())
-        c.ingress = IngressPolicy::Open;
-    else if (policy == "same-bridge")
-        c.ingress = IngressPolicy::SameBridge;
-    else if (policy == "isolated")
-        c.ingress = IngressPolicy::Isolated;
-    else
+    const std::string policy = NETLIB_TRY(netlib::cni::get_string(cfg, "ingressPolicy", "open"));
+    static constexpr std::pair<std::string_view, IngressPolicy> kPolicies[] = {
+        {"", IngressPolicy::Open},
+        {"open", IngressPolicy::Open},
+        {"same-bridge", IngressPolicy::SameBridge},
+        {"isolated", IngressPolicy::Isolated}};
+    const auto known = std::find_if(std::begin(kPolicies), std::end(kPolicies),
+                                    [&](const auto& p) { return p.first == policy; });
+    if (known == std::end(kPolicies))
         return fail(Code::InvalidConfig,
                     "unknown \"ingressPolicy\" \"" + policy + "\" (open, same-bridge or isolated)");
+    c.ingress = known->second;
     if (c.backend == Backend::Nftables && c.ingress != IngressPolicy::Open)
         return fail(Code::InvalidConfig,
                     "ingressPolicy \"" + policy + "\" needs backend \"iptables\"");
