@@ -14,7 +14,9 @@ TEST(Addr, ParseAndFormat) {
                    Case{"10.0.0.1/24", false, ""}, Case{"fe80::1%eth0", false, ""}}) {
         auto a = Addr::parse(c.in);
         ASSERT_EQ(a.has_value(), c.ok) << c.in;
-        if (c.ok) EXPECT_EQ(a->str(), c.out);
+        if (c.ok) {
+            EXPECT_EQ(a->str(), c.out);
+        }
     }
 }
 
