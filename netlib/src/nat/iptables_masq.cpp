@@ -48,16 +48,14 @@ Expected<> for_each_family(const std::vector<ip::Family>& fams, Op op) {
 
 Expected<sys::FileLock> IptablesMasq::lock_container(std::string_view chain,
                                                      sys::FileLock::Children children) {
-    NETLIB_TRYV(sys::mkdir_p(std::string(kMasqLockDir), 0700));
     // The chain name ends in hex digits of a hash of (network, container ID).
-    return sys::FileLock::acquire(lock_path(chain.back()), children);
+    return sys::FileLock::acquire_creating_dir(lock_path(chain.back()), children);
 }
 
 Expected<std::vector<sys::FileLock>> IptablesMasq::lock_all() {
-    NETLIB_TRYV(sys::mkdir_p(std::string(kMasqLockDir), 0700));
     std::vector<sys::FileLock> locks;
     for (char c : std::string_view("0123456789abcdef"))
-        locks.push_back(NETLIB_TRY(sys::FileLock::acquire(lock_path(c))));
+        locks.push_back(NETLIB_TRY(sys::FileLock::acquire_creating_dir(lock_path(c))));
     return locks;
 }
 

@@ -55,11 +55,11 @@ std::string describe(const Owner& o) {
 }  // namespace
 
 Expected<PortOwners> PortOwners::open(std::string dir) {
-    NETLIB_TRYV(sys::mkdir_p(dir + "/ports", 0700));
-    NETLIB_TRYV(sys::mkdir_p(dir + "/owners", 0700));
     // Held by our iptables-restore too: killed mid-ADD, we leave it to finish its batch, and
-    // a DEL or GC must not read the rules before it has.
-    auto lock = NETLIB_TRY(sys::FileLock::acquire(dir + "/lock", sys::FileLock::Children::Hold));
+    // a DEL or GC must not read the rules before it has. The subdirectories are made when a
+    // claim writes into them; readers take a missing one as empty.
+    auto lock = NETLIB_TRY(
+        sys::FileLock::acquire_creating_dir(dir + "/lock", sys::FileLock::Children::Hold));
     return PortOwners(std::move(dir), std::move(lock));
 }
 
@@ -89,6 +89,7 @@ Expected<> PortOwners::claim(const Owner& owner, std::span<const PortMapping> ma
     // Owner file first: a crash after it leaves claims DEL/GC can find through it.
     std::string record = owner_text(owner) + "backend=" + std::string(backend) + "\n";
     for (const auto& m : mappings) record += port_dir(m) + "/" + host_key(m) + "\n";
+    NETLIB_TRYV(sys::mkdir_p(dir_ + "/owners", 0700));
     NETLIB_TRYV(sys::write_file_atomic(owner_file(owner), record, 0600));
     for (const auto& m : mappings) {
         const std::string pdir = dir_ + "/ports/" + port_dir(m);

@@ -117,9 +117,32 @@ Expected<> mkdir_p(const std::string& path, int mode) {
     return {};
 }
 
-Expected<FileLock> FileLock::acquire(const std::string& path, Children children) {
-    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+namespace {
+Fd open_lock_file(const std::string& path) {
+    return Fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+}
+}  // namespace
+
+Expected<FileLock> FileLock::acquire_creating_dir(const std::string& path, Children children) {
+    Fd fd = open_lock_file(path);
+    if (!fd && errno == ENOENT) {
+        const auto slash = path.rfind('/');
+        if (slash != std::string::npos && slash > 0) {
+            NETLIB_TRYV(mkdir_p(path.substr(0, slash), 0700));
+            fd = open_lock_file(path);
+        }
+    }
     if (!fd) return fail_errno(Code::Io, "open lock " + path, errno);
+    return lock(std::move(fd), path, children);
+}
+
+Expected<FileLock> FileLock::acquire(const std::string& path, Children children) {
+    Fd fd = open_lock_file(path);
+    if (!fd) return fail_errno(Code::Io, "open lock " + path, errno);
+    return lock(std::move(fd), path, children);
+}
+
+Expected<FileLock> FileLock::lock(Fd fd, const std::string& path, Children children) {
     while (::flock(fd.get(), LOCK_EX) != 0) {
         if (errno != EINTR) return fail_errno(Code::Io, "flock " + path, errno);
     }

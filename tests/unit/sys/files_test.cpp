@@ -82,6 +82,21 @@ TEST(MkdirP, CreatesMissingParentsAndAcceptsWhatExists) {
     EXPECT_NE(r.error().msg.find("file/sub"), std::string::npos) << r.error().msg;
 }
 
+TEST(FileLock, AcquireCreatingDirMakesTheDirectoryAndPlainAcquireDoesNot) {
+    TempDir d;
+    const std::string missing = (d.path / "x" / "lock").string();
+    EXPECT_FALSE(sys::FileLock::acquire(missing)) << "plain acquire must not create directories";
+    EXPECT_FALSE(fs::exists(d.path / "x"));
+    const std::string deep = (d.path / "a" / "b" / "lock").string();
+    {
+        auto lock = sys::FileLock::acquire_creating_dir(deep);
+        ASSERT_TRUE(lock) << lock.error().msg;
+        EXPECT_TRUE(fs::is_regular_file(deep));
+        EXPECT_EQ(fs::status(d.path / "a" / "b").permissions() & fs::perms::all, fs::perms::owner_all);
+    }
+    EXPECT_TRUE(sys::FileLock::acquire_creating_dir(deep)) << "existing directory and file";
+}
+
 TEST(SplitLines, AsGetlineWould) {
     using V = std::vector<std::string_view>;
     EXPECT_EQ(sys::split_lines(""), V{});

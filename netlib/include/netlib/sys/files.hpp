@@ -26,12 +26,17 @@ class FileLock {
 public:
     enum class Children { Exclude, Hold };
     static Expected<FileLock> acquire(const std::string& path, Children children = Children::Exclude);
+    // The same, creating the file's directory (and its parents, mode 0700) if it is missing:
+    // one open on the common path, where a mkdir first would cost every call a syscall.
+    static Expected<FileLock> acquire_creating_dir(const std::string& path,
+                                                   Children children = Children::Exclude);
     FileLock(FileLock&& o) noexcept;
     FileLock& operator=(FileLock&&) = delete;
     ~FileLock();
 
 private:
     FileLock(Fd fd, Children children) : fd_(std::move(fd)), children_(children) {}
+    static Expected<FileLock> lock(Fd fd, const std::string& path, Children children);
     Fd fd_;  // closing the fd drops the lock
     Children children_;
 };
