@@ -23,15 +23,10 @@ const std::string kDir = "/run/podman-test";
 const std::vector<std::string> kEnv = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
                                        "CONTAINERS_CONF=" + kDir + "/containers.conf"};
 
-struct Out {
-    int status = -1;
-    std::string out, err;
-};
-
-Out run_sh(const std::string& cmd) {
+netlib::sys::SpawnResult run_sh(const std::string& cmd) {
     auto r = netlib::sys::spawn_capture({"/bin/sh", "-c", cmd}, kEnv, "");
-    if (!r) return {-1, "", r.error().msg};
-    return {r->exit_status, r->out, r->err};
+    if (!r) return {.exit_status = -1, .out = {}, .err = r.error().msg};
+    return std::move(*r);
 }
 
 std::string podman_cmd() {
@@ -75,7 +70,7 @@ tar -C $D/rootfs -cf $D/bb.tar .
         ASSERT_TRUE(r) << r.error().msg;
         ASSERT_EQ(r->exit_status, 0) << r->err;
         const auto import = run_sh(podman_cmd() + " import -q " + kDir + "/bb.tar localhost/bb");
-        ASSERT_EQ(import.status, 0) << import.err;
+        ASSERT_EQ(import.exit_status, 0) << import.err;
         ready_ = true;
     }
     void TearDown() override {
@@ -93,9 +88,9 @@ TEST_F(PodmanDefaultNetwork, PublishedPageServedAndRmLeavesNothing) {
     auto run = run_sh(p +
                       " run -d --name web --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 "
                       "-p 8089:80 localhost/bb /bin/httpd -f -p 80 -h /www");
-    ASSERT_EQ(run.status, 0) << run.out << run.err;
+    ASSERT_EQ(run.exit_status, 0) << run.out << run.err;
     auto ip = run_sh(p + " inspect web --format '{{.NetworkSettings.IPAddress}}'");
-    ASSERT_EQ(ip.status, 0) << ip.err;
+    ASSERT_EQ(ip.exit_status, 0) << ip.err;
     const std::string addr = ip.out.substr(0, ip.out.find('\n'));
     ASSERT_EQ(addr.rfind("10.88.", 0), 0u) << ip.out;
 
@@ -122,14 +117,15 @@ TEST_F(PodmanDefaultNetwork, PublishedPageServedAndRmLeavesNothing) {
     EXPECT_EQ(sysctl.out, "1\n") << sysctl.err;
 
     auto rm = run_sh(p + " rm -f -t 0 web");
-    ASSERT_EQ(rm.status, 0) << rm.err;
+    ASSERT_EQ(rm.exit_status, 0) << rm.err;
     const std::string after = run_sh("iptables-save; ip6tables-save").out;
     EXPECT_EQ(after.find(addr), std::string::npos) << "rules of the container left:\n" << after;
     EXPECT_EQ(after.find("CNI-DN-"), std::string::npos) << after;
     EXPECT_FALSE(fs::exists("/var/lib/cni/netrun-portmap/ports/tcp-8089"));
     EXPECT_FALSE(fs::exists("/var/lib/cni/networks/podman/" + addr)) << "lease not released";
     EXPECT_EQ(run_sh("ip -o link show master cni-podman0").out, "") << "veth left on the bridge";
-    EXPECT_NE(run_sh("curl -s --max-time 1 http://127.0.0.1:8089/").status, 0) << "still published";
+    EXPECT_NE(run_sh("curl -s --max-time 1 http://127.0.0.1:8089/").exit_status, 0)
+        << "still published";
     // The shared chains stay, consistent: FORWARD still jumps to CNI-FORWARD once.
     const std::string fw = run_sh("iptables-save -t filter").out;
     EXPECT_NE(
